@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { createPageCache } from './directory/page-cache.js';
+import type { Deps } from './deps.js';
+import { createDomainResolver } from './http/middleware/domains.js';
+import { SCIM_PREFIX, scimPlugin } from './http/scim/plugin.js';
+
+/** Parses a JSON body; an empty body is "no body" (some clients send a content type on DELETE). */
+function parseJsonBody(body: string): unknown {
+  if (body.trim() === '') return undefined;
+  return JSON.parse(body);
+}
+
+/** Builds the HTTP application: routes and error handlers, no I/O of its own. */
+export function createApp(deps: Deps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimit,
+    // Some clients lower-case resource paths (/users); SCIM names are case-insensitive anyway.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    disableRequestLogging: true,
+    trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
+    requestIdHeader: 'x-request-id',
+  });
+
+  // Accept application/scim+json, application/json, any other +json, or no content type at all.
+  app.removeContentTypeParser(['application/json']);
+  const parser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJsonBody(body.toString()));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  };
+  app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, parser);
+  app.addContentTypeParser(/^application\/[\w.-]+\+json$/, { parseAs: 'string' }, parser);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parser);
+  app.decorateRequest('scim', null);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.store.db);
+      return { status: 'ok', database: deps.store.engine };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: deps.store.engine });
+    }
+  });
+
+  const domains = createDomainResolver(deps);
+  app.register(scimPlugin, { prefix: SCIM_PREFIX, deps, pages: createPageCache(), domains });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: { code: 'bad_request', message: (error as Error).message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: `Internal error; request id ${request.id}` } });
+  });
+  return app;
+}

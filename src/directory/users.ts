@@ -1,0 +1,223 @@
+import type { Deps } from '../deps.js';
+import { type Actor, appendEvents, type NewEvent } from '../events/append.js';
+import { isoNow } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { invalidValue, notFound, uniqueness } from '../scim/errors.js';
+import { checkIfMatch } from '../scim/etag.js';
+import { applyPatch } from '../scim/patch.js';
+import { normaliseResource, type ScimDocument } from '../scim/resource.js';
+import type { ResourceContext } from '../scim/resource-types.js';
+import { isUniqueViolation } from '../store/dialect.js';
+import {
+  deleteUser as deleteUserRow,
+  findUser,
+  type IndexedValue,
+  insertUser,
+  type UserRecord,
+  updateUser,
+} from '../store/users.js';
+import type { Workspace } from '../store/workspaces.js';
+
+/** Who is calling, for which workspace. */
+export interface Caller {
+  workspace: Workspace;
+  actor: Actor;
+}
+
+export interface WriteResult {
+  user: UserRecord;
+  changed: boolean;
+  notes: string[];
+}
+
+/** The values of `indexedValues` attributes (emails), as the store indexes them. */
+export function indexedValuesOf(document: ScimDocument, ctx: ResourceContext): IndexedValue[] {
+  const out: IndexedValue[] = [];
+  for (const def of ctx.core.attributes) {
+    if (!def.indexedValues) continue;
+    const list = document[def.name];
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Record<string, unknown>[]) {
+      if (typeof item?.value !== 'string') continue;
+      out.push({
+        attribute: def.name,
+        type: typeof item.type === 'string' ? item.type.toLowerCase() : null,
+        value: item.value,
+        primary: item.primary === true,
+      });
+    }
+  }
+  return out;
+}
+
+function columnsOf(document: ScimDocument): Pick<UserRecord, 'userName' | 'displayName' | 'active'> {
+  const userName = document.userName;
+  if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('"userName" is required.');
+  return {
+    userName,
+    displayName: typeof document.displayName === 'string' ? document.displayName : null,
+    active: document.active !== false,
+  };
+}
+
+/** The event type for a user change: suspension and reactivation are their own events. */
+function updateEventType(before: UserRecord, after: UserRecord): string {
+  if (before.active && !after.active) return 'user.suspended';
+  if (!before.active && after.active) return 'user.reactivated';
+  return 'user.updated';
+}
+
+export function userState(u: UserRecord): Record<string, unknown> {
+  return {
+    id: u.id,
+    userName: u.userName,
+    externalId: u.externalId,
+    active: u.active,
+    displayName: u.displayName,
+    document: u.document,
+    version: u.version,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  };
+}
+
+function userEvent(type: string, u: UserRecord, extra: Record<string, unknown> = {}): NewEvent {
+  return { type, resourceType: 'User', resourceId: u.id, data: { ...userState(u), ...extra } };
+}
+
+function conflict(userName: string): Error {
+  return uniqueness(`A user with userName "${userName}" already exists in this workspace.`);
+}
+
+/** POST /Users: validates, stores, and records `user.created` in one transaction. */
+export async function createUser(deps: Deps, caller: Caller, body: unknown, ctx: ResourceContext): Promise<WriteResult> {
+  const { document, externalId, notes } = normaliseResource(body, ctx);
+  const now = isoNow(deps.clock);
+  // RFC 7643 §4.1.1: a missing `active` means active (the member is provisioned to work).
+  if (document.active === undefined) document.active = true;
+  const user: UserRecord = {
+    workspaceId: caller.workspace.id,
+    id: newId(),
+    ...columnsOf(document),
+    externalId: externalId ?? null,
+    role: null,
+    document,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await deps.store.db.transaction().execute(async (trx) => {
+      await insertUser(trx, user, indexedValuesOf(document, ctx));
+      await appendEvents(trx, caller.workspace.id, caller.actor, [userEvent('user.created', user)], now);
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw conflict(user.userName);
+    throw e;
+  }
+  return { user, changed: true, notes };
+}
+
+/** GET /Users/{id}: 404 for unknown ids and for ids of other workspaces. */
+export async function getUser(deps: Deps, caller: Caller, id: string): Promise<UserRecord> {
+  const user = await findUser(deps.store.db, deps.store.engine, caller.workspace.id, id);
+  if (!user) throw notFound(`User ${id} not found.`);
+  return user;
+}
+
+async function writeUpdate(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  ifMatch: string | undefined,
+  compute: (current: UserRecord) => { user: UserRecord; changed: boolean; valuesChanged: boolean; notes: string[] },
+  ctx: ResourceContext,
+): Promise<WriteResult> {
+  try {
+    return await deps.store.db.transaction().execute(async (trx) => {
+      const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
+      if (!current) throw notFound(`User ${id} not found.`);
+      checkIfMatch(ifMatch, current.version);
+      const next = compute(current);
+      if (!next.changed) return { user: current, changed: false, notes: next.notes };
+      const now = isoNow(deps.clock);
+      const user: UserRecord = { ...next.user, version: current.version + 1, updatedAt: now };
+      await updateUser(trx, user, next.valuesChanged ? indexedValuesOf(user.document, ctx) : undefined);
+      await appendEvents(trx, caller.workspace.id, caller.actor, [userEvent(updateEventType(current, user), user)], now);
+      return { user, changed: true, notes: next.notes };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw uniqueness('Another user in this workspace already has that userName.');
+    throw e;
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** PUT /Users/{id}: replaces the resource; an `active` left out keeps its value (Okta sends full objects). */
+export async function replaceUser(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  body: unknown,
+  ctx: ResourceContext,
+  ifMatch?: string,
+): Promise<WriteResult> {
+  const { document, externalId, notes } = normaliseResource(body, ctx);
+  return writeUpdate(
+    deps,
+    caller,
+    id,
+    ifMatch,
+    (current) => {
+      if (document.active === undefined) document.active = current.active;
+      const nextExternalId = externalId === undefined ? current.externalId : externalId;
+      const user: UserRecord = { ...current, ...columnsOf(document), externalId: nextExternalId, document };
+      const changed = !sameJson(current.document, document) || current.externalId !== nextExternalId;
+      return { user, changed, valuesChanged: changed, notes };
+    },
+    ctx,
+  );
+}
+
+/** PATCH /Users/{id}: applies the operations atomically; a PATCH that changes nothing succeeds. */
+export async function patchUser(
+  deps: Deps,
+  caller: Caller,
+  id: string,
+  body: unknown,
+  ctx: ResourceContext,
+  ifMatch?: string,
+): Promise<WriteResult> {
+  return writeUpdate(
+    deps,
+    caller,
+    id,
+    ifMatch,
+    (current) => {
+      const result = applyPatch({ document: current.document, externalId: current.externalId }, body, ctx, { id: current.id });
+      const user: UserRecord = {
+        ...current,
+        ...columnsOf(result.document),
+        externalId: result.externalId,
+        document: result.document,
+      };
+      return { user, changed: result.changed, valuesChanged: result.changed, notes: result.notes };
+    },
+    ctx,
+  );
+}
+
+/** DELETE /Users/{id}: removes the member and every membership; the event keeps the last state for audit. */
+export async function deleteUser(deps: Deps, caller: Caller, id: string, ifMatch?: string): Promise<void> {
+  await deps.store.db.transaction().execute(async (trx) => {
+    const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
+    if (!current) throw notFound(`User ${id} not found.`);
+    checkIfMatch(ifMatch, current.version);
+    const now = isoNow(deps.clock);
+    const groups = await deleteUserRow(trx, caller.workspace.id, id);
+    await appendEvents(trx, caller.workspace.id, caller.actor, [userEvent('user.deleted', current, { groups })], now);
+  });
+}

@@ -65,7 +65,9 @@ async function main() {
   pgUrl ||= 'postgres://postgres@127.0.0.1:5432/postgres';
   let embedded;
   if (!(await reachable(pgUrl))) {
-    process.stdout.write(`PostgreSQL not reachable at ${pgUrl.replace(/:[^:@/]*@/, ':***@')}; starting an embedded one\n`);
+    process.stdout.write(
+      `PostgreSQL not reachable at ${pgUrl.replace(/:[^:@/]*@/, ':***@')}; starting an embedded one\n`,
+    );
     embedded = await startEmbedded();
     pgUrl = embedded.url;
   }
@@ -78,7 +80,9 @@ async function main() {
     ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
     { cwd: root, env, stdio: 'inherit' },
   );
-  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+  const code = await new Promise((resolve) =>
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))),
+  );
   if (embedded) await embedded.stop();
   process.exit(code);
 }

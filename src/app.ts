@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { createPageCache } from './directory/page-cache.js';
 import type { Deps } from './deps.js';
+import { createPageCache } from './directory/page-cache.js';
 import { createDomainResolver } from './http/middleware/domains.js';
 import { SCIM_PREFIX, scimPlugin } from './http/scim/plugin.js';
 
@@ -25,7 +25,11 @@ export function createApp(deps: Deps): FastifyInstance {
 
   // Accept application/scim+json, application/json, any other +json, or no content type at all.
   app.removeContentTypeParser(['application/json']);
-  const parser = (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+  const parser = (
+    _req: unknown,
+    body: string | Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
     try {
       done(null, parseJsonBody(body.toString()));
     } catch (e) {
@@ -51,7 +55,9 @@ export function createApp(deps: Deps): FastifyInstance {
   app.register(scimPlugin, { prefix: SCIM_PREFIX, deps, pages: createPageCache(), domains });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+    reply.code(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` },
+    }),
   );
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;
@@ -59,7 +65,9 @@ export function createApp(deps: Deps): FastifyInstance {
       return reply.code(status).send({ error: { code: 'bad_request', message: (error as Error).message } });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send({ error: { code: 'internal', message: `Internal error; request id ${request.id}` } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: `Internal error; request id ${request.id}` } });
   });
   return app;
 }

@@ -12,6 +12,18 @@ export interface Config {
   publicUrl: string | null;
   /** Maximum page size for list responses (advertised as filter.maxResults). */
   maxResults: number;
+  /** Allow webhook URLs that resolve to private, loopback or link-local addresses (WEBHOOK_ALLOW_PRIVATE=1). */
+  webhookAllowPrivate: boolean;
+  /** Webhook retry schedule: first delay, cap, and how long to keep retrying before a delivery fails (ms). */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  webhookRetryWindowMs: number;
+  /** Per-request timeout of a webhook POST (ms) and how often the worker polls for work (ms). */
+  webhookTimeoutMs: number;
+  webhookPollMs: number;
+  /** Retention of the audit log (events) and of the provisioning log, in days. */
+  auditRetentionDays: number;
+  provisioningLogRetentionDays: number;
 }
 
 export const defaultDatabaseUrl = 'sqlite:./data/rollcall.db';
@@ -35,7 +47,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || 'info',
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
     maxResults: intFrom(env, 'SCIM_MAX_RESULTS', 1000),
+    webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE === '1' || env.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookRetryBaseMs: intFrom(env, 'WEBHOOK_RETRY_BASE_MS', 30_000),
+    webhookRetryMaxMs: intFrom(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000),
+    webhookRetryWindowMs: intFrom(env, 'WEBHOOK_RETRY_WINDOW_MS', 24 * 3_600_000),
+    webhookTimeoutMs: intFrom(env, 'WEBHOOK_TIMEOUT_MS', 10_000),
+    webhookPollMs: intFrom(env, 'WEBHOOK_POLL_MS', 1_000),
+    auditRetentionDays: intFrom(env, 'AUDIT_RETENTION_DAYS', 365),
+    provisioningLogRetentionDays: intFrom(env, 'PROVISIONING_LOG_RETENTION_DAYS', 30),
   };
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(overrides))
+    if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   return config;
 }

@@ -12,14 +12,18 @@ const dir = mkdtempSync(join(tmpdir(), 'rollcall-smoke-'));
 const database = `sqlite:${join(dir, 'smoke.db')}`;
 
 async function cli(...args: string[]) {
-  return run(process.execPath, [bin, ...args, '--database', database], { env: { ...process.env, DATABASE_URL: '' } });
+  return run(process.execPath, [bin, ...args, '--database', database], {
+    env: { ...process.env, DATABASE_URL: '' },
+  });
 }
 
 describe('rollcall CLI and server, as a real process', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates a workspace and token, serves, and provisions a user over HTTP', async () => {
-    const ws = JSON.parse((await cli('workspace', 'create', 'smoke', '--name', 'Smoke Inc', '--json')).stdout);
+    const ws = JSON.parse(
+      (await cli('workspace', 'create', 'smoke', '--name', 'Smoke Inc', '--json')).stdout,
+    );
     assert.equal(ws.slug, 'smoke');
     assert.equal(ws.plan, 'enterprise');
     assert.equal(ws.scimEnabled, true);
@@ -49,7 +53,10 @@ describe('rollcall CLI and server, as a real process', () => {
       const res = await fetch(`${url}/Users`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/scim+json' },
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'smoke@x.test' }),
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'smoke@x.test',
+        }),
       });
       assert.equal(res.status, 201);
       assert.equal(res.headers.get('content-type'), 'application/scim+json');

@@ -28,9 +28,13 @@ export function hashToken(secret: string): string {
 
 export function parseScopes(raw: string | undefined): Scope[] {
   if (raw === undefined || raw.trim() === '') return [...allScopes];
-  const scopes = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of scopes) {
-    if (!allScopes.includes(s as Scope)) throw new TokenError(`unknown scope "${s}"; scopes are ${allScopes.join(', ')}`);
+    if (!allScopes.includes(s as Scope))
+      throw new TokenError(`unknown scope "${s}"; scopes are ${allScopes.join(', ')}`);
   }
   return [...new Set(scopes)] as Scope[];
 }
@@ -44,7 +48,8 @@ export async function createToken(
 ): Promise<{ token: ApiToken; secret: string }> {
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const now = isoNow(deps.clock);
-  if (input.expiresAt && Number.isNaN(Date.parse(input.expiresAt))) throw new TokenError('expiresAt must be a date');
+  if (input.expiresAt && Number.isNaN(Date.parse(input.expiresAt)))
+    throw new TokenError('expiresAt must be a date');
   const token: ApiToken = {
     id: newId(),
     workspaceId: workspace.id,
@@ -59,27 +64,42 @@ export async function createToken(
   };
   await deps.store.db.transaction().execute(async (trx) => {
     await insertToken(trx, token, hashToken(secret));
-    await appendEvents(trx, workspace.id, actor, [{ type: 'token.created', resourceType: 'Token', resourceId: token.id, data: token }], now);
+    await appendEvents(
+      trx,
+      workspace.id,
+      actor,
+      [{ type: 'token.created', resourceType: 'Token', resourceId: token.id, data: token }],
+      now,
+    );
   });
   return { token, secret };
 }
 
 /** Revokes a token (effective on the next request); returns the token, or undefined when unknown. */
-export async function revokeToken(deps: Deps, id: string, actor: Actor, workspaceId?: string): Promise<ApiToken | undefined> {
+export async function revokeToken(
+  deps: Deps,
+  id: string,
+  actor: Actor,
+  workspaceId?: string,
+): Promise<ApiToken | undefined> {
   const token = await findToken(deps.store.db, id, workspaceId);
   if (!token) return undefined;
   if (token.revokedAt) return token;
   const now = isoNow(deps.clock);
   await deps.store.db.transaction().execute(async (trx) => {
     await revokeTokenRow(trx, id, now);
-    await appendEvents(trx, token.workspaceId, actor, [{ type: 'token.revoked', resourceType: 'Token', resourceId: id, data: { ...token, revokedAt: now } }], now);
+    await appendEvents(
+      trx,
+      token.workspaceId,
+      actor,
+      [{ type: 'token.revoked', resourceType: 'Token', resourceId: id, data: { ...token, revokedAt: now } }],
+      now,
+    );
   });
   return { ...token, revokedAt: now };
 }
 
-export type AuthResult =
-  | { ok: true; token: ApiToken; workspace: Workspace }
-  | { ok: false; reason: string };
+export type AuthResult = { ok: true; token: ApiToken; workspace: Workspace } | { ok: false; reason: string };
 
 /**
  * Authenticates a bearer secret: looked up by its SHA-256 (an index lookup), then compared in
@@ -95,7 +115,8 @@ export async function authenticate(deps: Deps, secret: string): Promise<AuthResu
   const { token } = found;
   const now = deps.clock.now();
   if (token.revokedAt) return { ok: false, reason: 'The bearer token has been revoked.' };
-  if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime()) return { ok: false, reason: 'The bearer token has expired.' };
+  if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime())
+    return { ok: false, reason: 'The bearer token has expired.' };
   const workspace = await findWorkspace(deps.store.db, { id: token.workspaceId });
   if (!workspace) return { ok: false, reason: 'The bearer token is not valid.' };
   if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) >= TOUCH_INTERVAL_MS) {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
+import { registerAdminCommands } from './admin.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerServeCommand } from './serve.js';
 import { registerTokenCommands } from './token.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerWorkspaceCommands(program);
   registerTokenCommands(program);
+  registerAdminCommands(program);
   return program;
 }
 

@@ -7,7 +7,9 @@ import { cliActor, printJson, withDeps } from './with-deps.js';
 
 function scimUrl(w: Workspace): string {
   const config = loadConfig();
-  const base = w.domain ? `https://${w.domain}` : (config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+  const base = w.domain
+    ? `https://${w.domain}`
+    : (config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
   return `${base}/api/v1/auth/scim`;
 }
 
@@ -21,38 +23,43 @@ export function registerTokenCommands(program: Command): void {
     .option('--expires <date>', 'expiry date (ISO 8601)')
     .option('--json', 'print JSON')
     .option('--database <url>', 'database URL (env DATABASE_URL)')
-    .action(async (slug: string, opts: { name?: string; scopes?: string; expires?: string; json?: boolean; database?: string }) => {
-      const scopes = parseScopes(opts.scopes);
-      const out = await withDeps(opts, async (deps) => {
-        const w = await findWorkspace(deps.store.db, { slug });
-        if (!w) throw new Error(`no workspace "${slug}"`);
-        const created = await createToken(
-          deps,
-          w,
-          { ...(opts.name ? { name: opts.name } : {}), scopes, expiresAt: opts.expires ?? null },
-          cliActor,
-        );
-        return { ...created, workspace: w };
-      });
-      const url = scimUrl(out.workspace);
-      if (opts.json) {
-        printJson({
-          id: out.token.id,
-          token: out.secret,
-          name: out.token.name,
-          scopes: out.token.scopes,
-          expiresAt: out.token.expiresAt,
-          workspace: out.workspace.slug,
-          workspaceId: out.workspace.id,
-          scimUrl: url,
+    .action(
+      async (
+        slug: string,
+        opts: { name?: string; scopes?: string; expires?: string; json?: boolean; database?: string },
+      ) => {
+        const scopes = parseScopes(opts.scopes);
+        const out = await withDeps(opts, async (deps) => {
+          const w = await findWorkspace(deps.store.db, { slug });
+          if (!w) throw new Error(`no workspace "${slug}"`);
+          const created = await createToken(
+            deps,
+            w,
+            { ...(opts.name ? { name: opts.name } : {}), scopes, expiresAt: opts.expires ?? null },
+            cliActor,
+          );
+          return { ...created, workspace: w };
         });
-      } else {
-        process.stdout.write(
-          `token ${out.token.id} (${out.token.name}, scopes ${out.token.scopes.join(',')})\n` +
-            `  secret (shown once): ${out.secret}\n  SCIM base URL: ${url}\n`,
-        );
-      }
-    });
+        const url = scimUrl(out.workspace);
+        if (opts.json) {
+          printJson({
+            id: out.token.id,
+            token: out.secret,
+            name: out.token.name,
+            scopes: out.token.scopes,
+            expiresAt: out.token.expiresAt,
+            workspace: out.workspace.slug,
+            workspaceId: out.workspace.id,
+            scimUrl: url,
+          });
+        } else {
+          process.stdout.write(
+            `token ${out.token.id} (${out.token.name}, scopes ${out.token.scopes.join(',')})\n` +
+              `  secret (shown once): ${out.secret}\n  SCIM base URL: ${url}\n`,
+          );
+        }
+      },
+    );
   token
     .command('list <workspace-slug>')
     .description("list a workspace's tokens (never their secrets)")
@@ -66,7 +73,11 @@ export function registerTokenCommands(program: Command): void {
       });
       if (opts.json) return printJson(list);
       for (const t of list) {
-        const state = t.revokedAt ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) < Date.now() ? 'expired' : 'active';
+        const state = t.revokedAt
+          ? 'revoked'
+          : t.expiresAt && Date.parse(t.expiresAt) < Date.now()
+            ? 'expired'
+            : 'active';
         process.stdout.write(
           `${t.id}  ${t.prefix}…  ${t.name}  [${t.scopes.join(',')}]  ${state}  created ${t.createdAt}  last used ${t.lastUsedAt ?? 'never'}\n`,
         );

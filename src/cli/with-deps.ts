@@ -3,7 +3,10 @@ import { buildDeps } from '../main.js';
 import { configFor } from './main.js';
 
 /** Runs a command body with freshly built deps (migrated store), closing the store afterwards. */
-export async function withDeps<T>(options: { database?: string }, body: (deps: Deps) => Promise<T>): Promise<T> {
+export async function withDeps<T>(
+  options: { database?: string },
+  body: (deps: Deps) => Promise<T>,
+): Promise<T> {
   const deps = await buildDeps(configFor(options), { logToStderr: true });
   try {
     return await body(deps);

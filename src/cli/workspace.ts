@@ -16,7 +16,8 @@ interface WorkspaceOptions {
 function toInput(opts: WorkspaceOptions): WorkspaceInput {
   const input: WorkspaceInput = {};
   if (opts.name !== undefined) input.name = opts.name;
-  if (opts.domain !== undefined) input.domain = opts.domain === '' || opts.domain === 'none' ? null : opts.domain;
+  if (opts.domain !== undefined)
+    input.domain = opts.domain === '' || opts.domain === 'none' ? null : opts.domain;
   if (opts.plan !== undefined) input.plan = opts.plan;
   if (opts.scim !== undefined) {
     if (opts.scim !== 'on' && opts.scim !== 'off') throw new Error('--scim must be "on" or "off"');
@@ -47,20 +48,22 @@ function withOptions(cmd: Command): Command {
 
 export function registerWorkspaceCommands(program: Command): void {
   const ws = program.command('workspace').description('manage workspaces (tenants)');
-  withOptions(ws.command('create <slug>').description('create a workspace (plan enterprise and SCIM on by default)')).action(
+  withOptions(
+    ws.command('create <slug>').description('create a workspace (plan enterprise and SCIM on by default)'),
+  ).action(async (slug: string, opts: WorkspaceOptions) => {
+    const input = toInput(opts);
+    const w = await withDeps(opts, (deps) => createWorkspace(deps, slug, input, cliActor));
+    if (opts.json) printJson(w);
+    else process.stdout.write(`${describe(w)}\n`);
+  });
+  withOptions(ws.command('update <slug>').description('change a workspace')).action(
     async (slug: string, opts: WorkspaceOptions) => {
       const input = toInput(opts);
-      const w = await withDeps(opts, (deps) => createWorkspace(deps, slug, input, cliActor));
+      const w = await withDeps(opts, (deps) => updateWorkspace(deps, slug, input, cliActor));
       if (opts.json) printJson(w);
       else process.stdout.write(`${describe(w)}\n`);
     },
   );
-  withOptions(ws.command('update <slug>').description('change a workspace')).action(async (slug: string, opts: WorkspaceOptions) => {
-    const input = toInput(opts);
-    const w = await withDeps(opts, (deps) => updateWorkspace(deps, slug, input, cliActor));
-    if (opts.json) printJson(w);
-    else process.stdout.write(`${describe(w)}\n`);
-  });
   ws.command('list')
     .description('list workspaces')
     .option('--json', 'print JSON')

@@ -3,8 +3,8 @@ import type { ListParams } from '../scim/list.js';
 import type { ResourceContext } from '../scim/resource-types.js';
 import { compileFilter } from '../store/filter-sql.js';
 import { countUsers, listUsers as listUserRows, type UserRecord } from '../store/users.js';
-import type { Caller } from './users.js';
 import type { PageCache } from './page-cache.js';
+import type { Caller } from './users.js';
 
 export interface UserPage {
   users: UserRecord[];
@@ -22,7 +22,13 @@ export async function listUsers(
 ): Promise<UserPage> {
   const workspaceId = caller.workspace.id;
   const where = params.filter
-    ? compileFilter(params.filter, { engine: deps.store.engine, ctx, table: 'users', alias: 'u', workspaceId })
+    ? compileFilter(params.filter, {
+        engine: deps.store.engine,
+        ctx,
+        table: 'users',
+        alias: 'u',
+        workspaceId,
+      })
     : undefined;
   const totalResults = await countUsers(deps.store.db, workspaceId, where);
   if (params.count === 0 || params.startIndex > totalResults) {

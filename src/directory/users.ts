@@ -90,7 +90,12 @@ function conflict(userName: string): Error {
 }
 
 /** POST /Users: validates, stores, and records `user.created` in one transaction. */
-export async function createUser(deps: Deps, caller: Caller, body: unknown, ctx: ResourceContext): Promise<WriteResult> {
+export async function createUser(
+  deps: Deps,
+  caller: Caller,
+  body: unknown,
+  ctx: ResourceContext,
+): Promise<WriteResult> {
   const { document, externalId, notes } = normaliseResource(body, ctx);
   const now = isoNow(deps.clock);
   // RFC 7643 §4.1.1: a missing `active` means active (the member is provisioned to work).
@@ -130,7 +135,12 @@ async function writeUpdate(
   caller: Caller,
   id: string,
   ifMatch: string | undefined,
-  compute: (current: UserRecord) => { user: UserRecord; changed: boolean; valuesChanged: boolean; notes: string[] },
+  compute: (current: UserRecord) => {
+    user: UserRecord;
+    changed: boolean;
+    valuesChanged: boolean;
+    notes: string[];
+  },
   ctx: ResourceContext,
 ): Promise<WriteResult> {
   try {
@@ -143,7 +153,13 @@ async function writeUpdate(
       const now = isoNow(deps.clock);
       const user: UserRecord = { ...next.user, version: current.version + 1, updatedAt: now };
       await updateUser(trx, user, next.valuesChanged ? indexedValuesOf(user.document, ctx) : undefined);
-      await appendEvents(trx, caller.workspace.id, caller.actor, [userEvent(updateEventType(current, user), user)], now);
+      await appendEvents(
+        trx,
+        caller.workspace.id,
+        caller.actor,
+        [userEvent(updateEventType(current, user), user)],
+        now,
+      );
       return { user, changed: true, notes: next.notes };
     });
   } catch (e) {
@@ -197,7 +213,9 @@ export async function patchUser(
     id,
     ifMatch,
     (current) => {
-      const result = applyPatch({ document: current.document, externalId: current.externalId }, body, ctx, { id: current.id });
+      const result = applyPatch({ document: current.document, externalId: current.externalId }, body, ctx, {
+        id: current.id,
+      });
       const user: UserRecord = {
         ...current,
         ...columnsOf(result.document),
@@ -218,6 +236,12 @@ export async function deleteUser(deps: Deps, caller: Caller, id: string, ifMatch
     checkIfMatch(ifMatch, current.version);
     const now = isoNow(deps.clock);
     const groups = await deleteUserRow(trx, caller.workspace.id, id);
-    await appendEvents(trx, caller.workspace.id, caller.actor, [userEvent('user.deleted', current, { groups })], now);
+    await appendEvents(
+      trx,
+      caller.workspace.id,
+      caller.actor,
+      [userEvent('user.deleted', current, { groups })],
+      now,
+    );
   });
 }

@@ -24,7 +24,12 @@ export class ScimError extends Error {
   /** Extra response headers, e.g. Retry-After on 429. */
   readonly headers: Record<string, string>;
 
-  constructor(status: number, scimType: ScimType | undefined, detail: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    scimType: ScimType | undefined,
+    detail: string,
+    headers: Record<string, string> = {},
+  ) {
     super(detail);
     this.name = 'ScimError';
     this.status = status;
@@ -54,7 +59,8 @@ export const invalidCursor = (detail: string) => new ScimError(400, 'invalidCurs
 export const expiredCursor = (detail: string) => new ScimError(400, 'expiredCursor', detail);
 export const invalidCount = (detail: string) => new ScimError(400, 'invalidCount', detail);
 export const badRequest = (detail: string) => new ScimError(400, undefined, detail);
-export const unauthorized = (detail: string) => new ScimError(401, undefined, detail, { 'WWW-Authenticate': 'Bearer' });
+export const unauthorized = (detail: string) =>
+  new ScimError(401, undefined, detail, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail: string) => new ScimError(403, undefined, detail);
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
 export const methodNotAllowed = (detail: string) => new ScimError(405, undefined, detail);

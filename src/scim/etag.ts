@@ -2,7 +2,10 @@ import { preconditionFailed } from './errors.js';
 import { etagOf } from './render.js';
 
 function tags(header: string): string[] {
-  return header.split(',').map((t) => t.trim()).filter(Boolean);
+  return header
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 // RFC 7232 weak comparison: W/"3" matches "3" and W/"3".

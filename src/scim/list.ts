@@ -14,6 +14,9 @@ export interface ListParams {
   cursor?: string;
 }
 
+/** Page size when the client sends no `count` (advertised as pagination.defaultPageSize). */
+export const DEFAULT_PAGE_SIZE = 100;
+
 function pick(source: Record<string, unknown>, name: string): unknown {
   if (source[name] !== undefined) return source[name];
   // Entra sends `startindex`: parameter names are matched case-insensitively.
@@ -31,14 +34,19 @@ function intParam(raw: unknown, name: string): number | undefined {
 }
 
 /** Reads list parameters from a query string or a SearchRequest body (RFC 7644 §3.4.2, §3.4.3; RFC 9865). */
-export function readListParams(source: Record<string, unknown>, maxResults: number, defaultCount = 100): ListParams {
+export function readListParams(
+  source: Record<string, unknown>,
+  maxResults: number,
+  defaultCount = DEFAULT_PAGE_SIZE,
+): ListParams {
   const filterRaw = pick(source, 'filter');
   const startIndex = intParam(pick(source, 'startIndex'), 'startIndex');
   const countRaw = intParam(pick(source, 'count'), 'count');
   const cursorRaw = pick(source, 'cursor');
   const sortBy = pick(source, 'sortBy');
   const sortOrder = pick(source, 'sortOrder');
-  if (countRaw !== undefined && countRaw < 0 && cursorRaw !== undefined) throw invalidCount('"count" must not be negative.');
+  if (countRaw !== undefined && countRaw < 0 && cursorRaw !== undefined)
+    throw invalidCount('"count" must not be negative.');
   const params: ListParams = {
     startIndex: startIndex === undefined || startIndex < 1 ? 1 : startIndex,
     // RFC 7644 §3.4.2.4: a negative count is read as 0; more than the maximum is capped.
@@ -46,11 +54,13 @@ export function readListParams(source: Record<string, unknown>, maxResults: numb
     sortOrder: 'ascending',
   };
   if (typeof filterRaw === 'string' && filterRaw.trim() !== '') params.filter = parseFilter(filterRaw);
-  else if (filterRaw !== undefined && filterRaw !== '' && typeof filterRaw !== 'string') throw invalidValue('"filter" must be a string.');
+  else if (filterRaw !== undefined && filterRaw !== '' && typeof filterRaw !== 'string')
+    throw invalidValue('"filter" must be a string.');
   if (typeof sortBy === 'string' && sortBy.trim() !== '') params.sortBy = sortBy.trim();
   if (typeof sortOrder === 'string' && sortOrder.trim() !== '') {
     const o = sortOrder.trim().toLowerCase();
-    if (o !== 'ascending' && o !== 'descending') throw invalidValue('"sortOrder" must be "ascending" or "descending".');
+    if (o !== 'ascending' && o !== 'descending')
+      throw invalidValue('"sortOrder" must be "ascending" or "descending".');
     params.sortOrder = o;
   }
   if (cursorRaw !== undefined) params.cursor = String(Array.isArray(cursorRaw) ? cursorRaw[0] : cursorRaw);

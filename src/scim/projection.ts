@@ -1,5 +1,5 @@
-import { invalidValue } from './errors.js';
 import { parseAttributeList } from './attribute-list.js';
+import { invalidValue } from './errors.js';
 import type { ResourceContext } from './resource-types.js';
 import { type AttributeDef, findAttribute } from './schema-model.js';
 
@@ -20,7 +20,9 @@ export function wantsAttribute(p: Projection, ctx: ResourceContext, name: string
   const def = findAttribute(ctx.core.attributes, name);
   if (!def || def.returned === 'never') return false;
   if (p.attributes && p.attributes.length > 0) {
-    return parseSelectors(p.attributes, ctx).some((s) => s.urn === null && s.attr.toLowerCase() === name.toLowerCase());
+    return parseSelectors(p.attributes, ctx).some(
+      (s) => s.urn === null && s.attr.toLowerCase() === name.toLowerCase(),
+    );
   }
   if (def.returned === 'request') return false;
   if (p.excludedAttributes && p.excludedAttributes.length > 0) {
@@ -39,7 +41,9 @@ function parseSelectors(list: string[], ctx: ResourceContext): Selector[] {
     if (!item) continue;
     let urn: string | null = null;
     let rest = item;
-    const match = urns.find((u) => item.toLowerCase().startsWith(`${u.toLowerCase()}:`) || item.toLowerCase() === u.toLowerCase());
+    const match = urns.find(
+      (u) => item.toLowerCase().startsWith(`${u.toLowerCase()}:`) || item.toLowerCase() === u.toLowerCase(),
+    );
     if (match) {
       urn = match === ctx.core.id ? null : match;
       rest = item.length > match.length ? item.slice(match.length + 1) : '';
@@ -59,9 +63,16 @@ function returnedOf(def: AttributeDef | undefined): AttributeDef['returned'] {
  * `returned: always` attributes (id, schemas…) survive both, `never` ones never appear,
  * `request` ones only when named.
  */
-export function projectResource(resource: Record<string, unknown>, p: Projection, ctx: ResourceContext): Record<string, unknown> {
+export function projectResource(
+  resource: Record<string, unknown>,
+  p: Projection,
+  ctx: ResourceContext,
+): Record<string, unknown> {
   const include = p.attributes && p.attributes.length > 0 ? parseSelectors(p.attributes, ctx) : null;
-  const exclude = !include && p.excludedAttributes && p.excludedAttributes.length > 0 ? parseSelectors(p.excludedAttributes, ctx) : null;
+  const exclude =
+    !include && p.excludedAttributes && p.excludedAttributes.length > 0
+      ? parseSelectors(p.excludedAttributes, ctx)
+      : null;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
     if (key === 'schemas') {
@@ -113,13 +124,24 @@ function keepAttribute(
     const hits = include.filter(mine);
     if (hits.length === 0) return undefined;
     if (hits.some((h) => h.sub === undefined)) return value;
-    return pickSubs(value, hits.map((h) => h.sub as string), def, true);
+    return pickSubs(
+      value,
+      hits.map((h) => h.sub as string),
+      def,
+      true,
+    );
   }
   if (returned === 'request') return undefined;
   if (exclude) {
     const hits = exclude.filter(mine);
     if (hits.some((h) => h.sub === undefined)) return undefined;
-    if (hits.length > 0) return pickSubs(value, hits.map((h) => h.sub as string), def, false);
+    if (hits.length > 0)
+      return pickSubs(
+        value,
+        hits.map((h) => h.sub as string),
+        def,
+        false,
+      );
   }
   return value;
 }

@@ -16,7 +16,10 @@ const SCHEMA_ALIASES: Record<string, { canonical: string; note: string }> = {
     note: 'entra: malformed enterprise URN "…:2.0User" read as the Enterprise User extension',
   },
   // OneLogin's "Core Schema" template uses the SCIM 1.0 core URN.
-  'urn:scim:schemas:core:1.0': { canonical: CORE_USER, note: 'onelogin: SCIM 1.0 core URN read as the SCIM 2.0 User schema' },
+  'urn:scim:schemas:core:1.0': {
+    canonical: CORE_USER,
+    note: 'onelogin: SCIM 1.0 core URN read as the SCIM 2.0 User schema',
+  },
   // Entra ID adds its own group schema URN to POST /Groups.
   'http://schemas.microsoft.com/2006/11/resourcemanagement/adscim/2.0/group': {
     canonical: CORE_GROUP,
@@ -80,9 +83,14 @@ export function normaliseOp(op: unknown, notes: Notes): unknown {
 }
 
 /** Microsoft's SCIM Postman suite adds keys PATCH operations don't have (`"name":"addMember"`); they are ignored. */
-export function ignoreUnknownOpKeys(operation: Record<string, unknown>, known: readonly string[], notes: Notes): void {
+export function ignoreUnknownOpKeys(
+  operation: Record<string, unknown>,
+  known: readonly string[],
+  notes: Notes,
+): void {
   for (const key of Object.keys(operation)) {
-    if (!known.includes(key.toLowerCase())) notes.push(`microsoft: unknown key "${key}" in a PATCH operation ignored`);
+    if (!known.includes(key.toLowerCase()))
+      notes.push(`microsoft: unknown key "${key}" in a PATCH operation ignored`);
   }
 }
 
@@ -109,16 +117,28 @@ export function rewriteDottedExtensionPath(path: string, schemaIds: readonly str
 }
 
 /** Entra (aadOptscim062020) sends pathless values whose keys are sub-attribute (`name.givenName`) or URN paths. */
-export function splitPathlessValue(value: Record<string, unknown>, notes: Notes): { path: string; value: unknown }[] {
+export function splitPathlessValue(
+  value: Record<string, unknown>,
+  notes: Notes,
+): { path: string; value: unknown }[] {
   return Object.entries(value).map(([path, v]) => {
-    if (path.includes('.') || path.includes(':')) notes.push(`entra: pathless value key "${path}" applied as a path`);
+    if (path.includes('.') || path.includes(':'))
+      notes.push(`entra: pathless value key "${path}" applied as a path`);
     return { path, value: v };
   });
 }
 
 /** Okta repeats the resource's own `id` in a pathless group replace; read-only keys in a value are ignored (RFC 7643 §2.2). */
-export function ignoreReadOnlyInValue(key: string, notes: Notes): void {
-  notes.push(`okta: read-only "${key}" in a pathless value ignored`);
+export function ignoreReadOnlyInValue(
+  key: string,
+  value: unknown,
+  id: string | undefined,
+  notes: Notes,
+): void {
+  const differs = typeof value === 'string' && id !== undefined && value !== id;
+  notes.push(
+    `okta: read-only "${key}" in a pathless value ignored${differs ? ` (it differs from the resource's id "${id}")` : ''}`,
+  );
 }
 
 /** OneLogin and Entra (without aadOptscim062020) remove members by listing them in `value` instead of a filter path. */
@@ -132,7 +152,11 @@ export function noteNullAsRemove(attribute: string, notes: Notes): void {
 }
 
 /** Entra PATCHes filtered paths of elements that don't exist yet (`phoneNumbers[type eq "work"].value`): the filter's equalities seed a new element. */
-export function elementFromFilter(filter: FilterNode, attribute: string, notes: Notes): Record<string, FilterLiteral> | undefined {
+export function elementFromFilter(
+  filter: FilterNode,
+  attribute: string,
+  notes: Notes,
+): Record<string, FilterLiteral> | undefined {
   const out: Record<string, FilterLiteral> = {};
   const collect = (node: FilterNode): boolean => {
     if (node.kind === 'and') return collect(node.left) && collect(node.right);
@@ -145,4 +169,9 @@ export function elementFromFilter(filter: FilterNode, attribute: string, notes: 
   if (!collect(filter)) return undefined;
   notes.push(`entra: no "${attribute}" element matched the path filter; one was created from its equalities`);
   return out;
+}
+
+/** Entra sends `manager` without the Enterprise URN (`"path":"manager"`); it is resolved in the one extension that has it. */
+export function noteUnqualifiedExtensionPath(path: string, urn: string, notes: Notes): void {
+  notes.push(`entra: unqualified path "${path}" resolved in "${urn}"`);
 }

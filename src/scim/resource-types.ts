@@ -1,8 +1,8 @@
+import type { AttributeDef, ResourceTypeDef, SchemaDef } from './schema-model.js';
 import { commonAttributes } from './schemas/common.js';
 import { enterpriseUserSchema } from './schemas/enterprise-user.js';
 import { groupSchema } from './schemas/group.js';
 import { userSchema } from './schemas/user.js';
-import type { AttributeDef, ResourceTypeDef, SchemaDef } from './schema-model.js';
 
 /** Everything the protocol code needs to know about one resource type in one workspace. */
 export interface ResourceContext {
@@ -47,7 +47,10 @@ export function userContext(customExtensions: SchemaDef[] = []): ResourceContext
 /** The Group context with a workspace's custom extensions. */
 export function groupContext(customExtensions: SchemaDef[] = []): ResourceContext {
   return {
-    resourceType: { ...groupResourceType, schemaExtensions: customExtensions.map((s) => ({ schema: s.id, required: false })) },
+    resourceType: {
+      ...groupResourceType,
+      schemaExtensions: customExtensions.map((s) => ({ schema: s.id, required: false })),
+    },
     core: groupSchema,
     extensions: customExtensions,
     common: commonAttributes,

@@ -84,7 +84,8 @@ export function normaliseResource(body: unknown, ctx: ResourceContext): Normalis
     }
     const common = findAttribute(ctx.common, key);
     if (common) {
-      if (common.name === 'externalId') externalId = normaliseValue(value, common, 'externalId', notes) as string | null;
+      if (common.name === 'externalId')
+        externalId = normaliseValue(value, common, 'externalId', notes) as string | null;
       continue; // id and meta are server-owned.
     }
     const def = findAttribute(ctx.core.attributes, key);
@@ -142,7 +143,9 @@ export function normaliseAttribute(value: unknown, def: AttributeDef, name: stri
   if (def.multiValued) {
     const list = Array.isArray(value) ? value : [value];
     if (list.length > MAX_ELEMENTS) throw invalidValue(`"${name}" has more than ${MAX_ELEMENTS} values.`);
-    const items = list.map((item) => normaliseValue(item, def, name, notes)).filter((i) => i !== undefined && i !== null);
+    const items = list
+      .map((item) => normaliseValue(item, def, name, notes))
+      .filter((i) => i !== undefined && i !== null);
     if (def.type === 'complex') checkPrimary(items as Record<string, unknown>[], name);
     return items.length > 0 ? items : undefined;
   }
@@ -177,11 +180,13 @@ export function normaliseValue(value: unknown, def: AttributeDef, name: string, 
       return v;
     }
     case 'integer': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidValue(`"${name}" must be an integer.`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw invalidValue(`"${name}" must be an integer.`);
       return value;
     }
     case 'decimal': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidValue(`"${name}" must be a number.`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw invalidValue(`"${name}" must be a number.`);
       return value;
     }
     case 'dateTime': {

@@ -3,7 +3,15 @@
  * PATCH, discovery and SQL mapping all read these properties; nothing branches on attribute names.
  */
 
-export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
+export type AttributeType =
+  | 'string'
+  | 'boolean'
+  | 'decimal'
+  | 'integer'
+  | 'dateTime'
+  | 'reference'
+  | 'complex'
+  | 'binary';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
@@ -84,8 +92,13 @@ export function multiValued(
     description,
     subAttributes: [
       attr('value', valueProps.type ?? 'string', { description: `The ${name} value.`, ...valueProps }),
-      attr('display', 'string', { description: 'A human-readable name, primarily used for display purposes.' }),
-      attr('type', 'string', { description: `A label indicating the attribute's function.`, canonicalValues: types }),
+      attr('display', 'string', {
+        description: 'A human-readable name, primarily used for display purposes.',
+      }),
+      attr('type', 'string', {
+        description: `A label indicating the attribute's function.`,
+        canonicalValues: types,
+      }),
       attr('primary', 'boolean', {
         description: 'Indicates the primary or preferred value; at most one element may be primary.',
       }),
@@ -105,7 +118,10 @@ export const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const BULK_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
 /** Finds an attribute by name, case-insensitively (RFC 7643 §2.1). */
-export function findAttribute(list: readonly AttributeDef[] | undefined, name: string): AttributeDef | undefined {
+export function findAttribute(
+  list: readonly AttributeDef[] | undefined,
+  name: string,
+): AttributeDef | undefined {
   if (!list) return undefined;
   const lower = name.toLowerCase();
   return list.find((a) => a.name.toLowerCase() === lower);

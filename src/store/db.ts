@@ -21,7 +21,8 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 /** Parses a database URL: `sqlite:./path.db`, `sqlite::memory:`, a bare file path, or `postgres://...`. */
 export function parseDatabaseUrl(url: string): { engine: Engine; target: string } {
   if (/^postgres(ql)?:\/\//i.test(url)) return { engine: 'postgres', target: url };
-  if (url.startsWith('sqlite:')) return { engine: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') };
+  if (url.startsWith('sqlite:'))
+    return { engine: 'sqlite', target: url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') };
   if (url.startsWith('file:')) return { engine: 'sqlite', target: url.slice('file:'.length) };
   return { engine: 'sqlite', target: url };
 }

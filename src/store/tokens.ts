@@ -66,7 +66,10 @@ export async function insertToken(db: Db, token: ApiToken, hash: string): Promis
 }
 
 /** Looks a token up by its hash; returns the stored hash too, for the constant-time comparison. */
-export async function findTokenByHash(db: Db, hash: string): Promise<{ token: ApiToken; hash: string } | undefined> {
+export async function findTokenByHash(
+  db: Db,
+  hash: string,
+): Promise<{ token: ApiToken; hash: string } | undefined> {
   const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
   return row ? { token: toApiToken(row), hash: row.token_hash } : undefined;
 }
@@ -92,7 +95,12 @@ export async function listTokens(db: Db, workspaceId: string): Promise<ApiToken[
 
 /** Marks a token revoked. */
 export async function revokeTokenRow(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 /** Records use, at most once a minute: the WHERE clause skips the write when it is recent. */

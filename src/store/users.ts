@@ -100,7 +100,11 @@ export async function findUser(
 }
 
 /** Rewrites a user row (and its indexed values when they changed). */
-export async function updateUser(trx: Db, user: UserRecord, values: IndexedValue[] | undefined): Promise<void> {
+export async function updateUser(
+  trx: Db,
+  user: UserRecord,
+  values: IndexedValue[] | undefined,
+): Promise<void> {
   const row = toRow(user);
   await trx
     .updateTable('users')
@@ -120,7 +124,11 @@ export async function updateUser(trx: Db, user: UserRecord, values: IndexedValue
     .where('id', '=', user.id)
     .execute();
   if (values) {
-    await trx.deleteFrom('user_values').where('resource_id', '=', user.id).where('workspace_id', '=', user.workspaceId).execute();
+    await trx
+      .deleteFrom('user_values')
+      .where('resource_id', '=', user.id)
+      .where('workspace_id', '=', user.workspaceId)
+      .execute();
     await writeValues(trx, user.workspaceId, user.id, values);
   }
 }
@@ -133,7 +141,11 @@ export async function deleteUser(trx: Db, workspaceId: string, id: string): Prom
     .where('member_id', '=', id)
     .returning('group_id')
     .execute();
-  await trx.deleteFrom('user_values').where('workspace_id', '=', workspaceId).where('resource_id', '=', id).execute();
+  await trx
+    .deleteFrom('user_values')
+    .where('workspace_id', '=', workspaceId)
+    .where('resource_id', '=', id)
+    .execute();
   await trx.deleteFrom('users').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
   return groups.map((g) => g.group_id);
 }
@@ -179,15 +191,17 @@ export async function groupsOfUsers(
   if (userIds.length === 0) return map;
   const rows = await db
     .selectFrom('group_members as m')
-    .innerJoin('groups as g', (j) => j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'))
+    .innerJoin('groups as g', (j) =>
+      j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
+    )
     .select(['m.member_id', 'g.id', 'g.display_name'])
     .where('m.workspace_id', '=', workspaceId)
     .where('m.member_id', 'in', userIds)
     .orderBy('g.id')
     .execute();
   for (const r of rows) {
-    let list = map.get(r.member_id);
-    if (!list) map.set(r.member_id, (list = []));
+    const list = map.get(r.member_id) ?? [];
+    if (list.length === 0) map.set(r.member_id, list);
     list.push({ id: r.id, displayName: r.display_name });
   }
   return map;

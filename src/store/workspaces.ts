@@ -44,7 +44,17 @@ export function toWorkspace(row: Omit<WorkspaceTable, 'event_seq'>): Workspace {
   };
 }
 
-const columns = ['id', 'slug', 'name', 'domain', 'plan', 'scim_enabled', 'settings', 'created_at', 'updated_at'] as const;
+const columns = [
+  'id',
+  'slug',
+  'name',
+  'domain',
+  'plan',
+  'scim_enabled',
+  'settings',
+  'created_at',
+  'updated_at',
+] as const;
 
 /** Inserts a workspace row. */
 export async function insertWorkspace(db: Db, w: Workspace): Promise<void> {

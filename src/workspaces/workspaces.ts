@@ -41,19 +41,27 @@ function checkDomain(domain: string | null | undefined): string | null {
 
 // SCIM is an Enterprise feature (room here for "SCIM requires SAML SSO" later).
 function scimAllowed(plan: Plan): string | null {
-  return plan === 'enterprise' ? null : `SCIM provisioning requires the Enterprise plan (this workspace is on "${plan}").`;
+  return plan === 'enterprise'
+    ? null
+    : `SCIM provisioning requires the Enterprise plan (this workspace is on "${plan}").`;
 }
 
 /** Why SCIM is unavailable for a workspace right now, or null when it is on. */
 export function scimUnavailableReason(w: Workspace): string | null {
   const notAllowed = scimAllowed(w.plan);
   if (notAllowed) return notAllowed;
-  if (!w.scimEnabled) return 'SCIM provisioning is switched off for this workspace; an Admin can switch it on in Settings > SCIM.';
+  if (!w.scimEnabled)
+    return 'SCIM provisioning is switched off for this workspace; an Admin can switch it on in Settings > SCIM.';
   return null;
 }
 
 /** Creates a workspace; SCIM defaults to on where the plan allows it. */
-export async function createWorkspace(deps: Deps, slug: string, input: WorkspaceInput, actor: Actor): Promise<Workspace> {
+export async function createWorkspace(
+  deps: Deps,
+  slug: string,
+  input: WorkspaceInput,
+  actor: Actor,
+): Promise<Workspace> {
   if (!SLUG.test(slug)) throw new WorkspaceError('slug must be lower-case letters, digits and dashes (1-63)');
   const plan = checkPlan(input.plan ?? 'enterprise');
   const allowed = scimAllowed(plan) === null;
@@ -73,17 +81,29 @@ export async function createWorkspace(deps: Deps, slug: string, input: Workspace
   try {
     await deps.store.db.transaction().execute(async (trx) => {
       await insertWorkspace(trx, w);
-      await appendEvents(trx, w.id, actor, [{ type: 'workspace.created', resourceType: 'Workspace', resourceId: w.id, data: w }], now);
+      await appendEvents(
+        trx,
+        w.id,
+        actor,
+        [{ type: 'workspace.created', resourceType: 'Workspace', resourceId: w.id, data: w }],
+        now,
+      );
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new WorkspaceError(`slug "${slug}" or domain "${w.domain}" is already taken`);
+    if (isUniqueViolation(e))
+      throw new WorkspaceError(`slug "${slug}" or domain "${w.domain}" is already taken`);
     throw e;
   }
   return w;
 }
 
 /** Updates a workspace's name, domain, plan, SCIM switch or settings. */
-export async function updateWorkspace(deps: Deps, slug: string, input: WorkspaceInput, actor: Actor): Promise<Workspace> {
+export async function updateWorkspace(
+  deps: Deps,
+  slug: string,
+  input: WorkspaceInput,
+  actor: Actor,
+): Promise<Workspace> {
   const current = await findWorkspace(deps.store.db, { slug });
   if (!current) throw new WorkspaceError(`no workspace "${slug}"`);
   const plan = input.plan !== undefined ? checkPlan(input.plan) : current.plan;

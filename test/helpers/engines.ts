@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe } from 'node:test';
 import pg from 'pg';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { type Engine, openStore } from '../../src/store/db.js';
@@ -16,7 +16,9 @@ export function pgServerUrl(): string {
 }
 
 /** A fresh, empty database for one test file: an in-memory SQLite, or a new PostgreSQL database. */
-export async function createTestDatabase(engine: Engine): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  engine: Engine,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   if (engine === 'sqlite') return { url: 'sqlite::memory:', drop: async () => {} };
   const server = pgServerUrl();
   const name = `rollcall_test_${randomBytes(6).toString('hex')}`;
@@ -61,7 +63,12 @@ export async function createTestDeps(
   const config = loadConfig({ RATE_LIMIT_RPS: '0' }, { databaseUrl: database.url, ...overrides });
   const store = openStore(database.url, { poolSize: 5 });
   await migrateToLatest(store.db as never);
-  const deps: Deps = { config, store, clock: clock ?? { now: () => new Date() }, logger: pino({ level: 'silent' }) };
+  const deps: Deps = {
+    config,
+    store,
+    clock: clock ?? { now: () => new Date() },
+    logger: pino({ level: 'silent' }),
+  };
   return {
     deps,
     close: async () => {

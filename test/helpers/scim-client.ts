@@ -48,7 +48,9 @@ export async function startTestServer(engine: Engine, overrides: Partial<Config>
       url: `${SCIM}${path}`,
       headers: {
         authorization: `Bearer ${first.token}`,
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/scim+json' } : {}),
+        ...(body !== undefined && typeof body !== 'string'
+          ? { 'content-type': 'application/scim+json' }
+          : {}),
         ...headers,
       },
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),

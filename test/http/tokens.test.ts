@@ -18,7 +18,11 @@ describeEngines('API tokens', (engine) => {
   it('stores only a hash, with a recognisable prefix', async () => {
     const { token, secret } = await createToken(s.deps, s.workspace, { name: 'hash check' }, system);
     assert.match(secret, /^rc_[A-Za-z0-9_-]{43}$/);
-    const row = await s.deps.store.db.selectFrom('api_tokens').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow();
+    const row = await s.deps.store.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', token.id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.token_hash, hashToken(secret));
     assert.ok(!JSON.stringify(row).includes(secret));
     assert.deepEqual(token.scopes, ['scim', 'api:read', 'api:write']);
@@ -35,22 +39,43 @@ describeEngines('API tokens', (engine) => {
   });
 
   it('refuses expired tokens and tokens without the scim scope', async () => {
-    const expired = await createToken(s.deps, s.workspace, { expiresAt: new Date(Date.now() - 1000).toISOString() }, system);
-    assert.equal((await s.scim('GET', '/Users', undefined, { authorization: `Bearer ${expired.secret}` })).status, 401);
+    const expired = await createToken(
+      s.deps,
+      s.workspace,
+      { expiresAt: new Date(Date.now() - 1000).toISOString() },
+      system,
+    );
+    assert.equal(
+      (await s.scim('GET', '/Users', undefined, { authorization: `Bearer ${expired.secret}` })).status,
+      401,
+    );
     const apiOnly = await createToken(s.deps, s.workspace, { scopes: ['api:read'] }, system);
-    assert.equal((await s.scim('GET', '/Users', undefined, { authorization: `Bearer ${apiOnly.secret}` })).status, 403);
+    assert.equal(
+      (await s.scim('GET', '/Users', undefined, { authorization: `Bearer ${apiOnly.secret}` })).status,
+      403,
+    );
   });
 
   it('writes last use at most once a minute', async () => {
     const { token, secret } = await createToken(s.deps, s.workspace, {}, system);
     const r1 = await authenticate(s.deps, secret);
     assert.ok(r1.ok);
-    const first = (await s.deps.store.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', token.id).executeTakeFirstOrThrow())
-      .last_used_at;
+    const first = (
+      await s.deps.store.db
+        .selectFrom('api_tokens')
+        .select('last_used_at')
+        .where('id', '=', token.id)
+        .executeTakeFirstOrThrow()
+    ).last_used_at;
     assert.ok(first);
     await authenticate(s.deps, secret);
-    const second = (await s.deps.store.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', token.id).executeTakeFirstOrThrow())
-      .last_used_at;
+    const second = (
+      await s.deps.store.db
+        .selectFrom('api_tokens')
+        .select('last_used_at')
+        .where('id', '=', token.id)
+        .executeTakeFirstOrThrow()
+    ).last_used_at;
     assert.equal(second, first);
   });
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
 import type { PageCache } from '../../directory/page-cache.js';
 import type { Caller } from '../../directory/users.js';
-import type { Deps } from '../../deps.js';
 import { internalError } from '../../scim/errors.js';
 import type { ResourceContext } from '../../scim/resource-types.js';
 import { SCIM_CONTENT_TYPE } from './media.js';
@@ -36,7 +36,11 @@ export function scimState(request: FastifyRequest): ScimRequestState {
 
 /** Sends a SCIM JSON body with the SCIM media type. */
 export function sendScim(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).header('content-type', SCIM_CONTENT_TYPE).send(JSON.stringify(body));
+  // A Buffer keeps the media type exactly `application/scim+json` (Fastify appends a charset to strings).
+  return reply
+    .code(status)
+    .header('content-type', SCIM_CONTENT_TYPE)
+    .send(Buffer.from(JSON.stringify(body)));
 }
 
 /** The query string as a plain object (Fastify's parsed query). */

@@ -14,9 +14,10 @@ import {
 } from '../../scim/errors.js';
 import { groupContext, userContext } from '../../scim/resource-types.js';
 import { scimUnavailableReason } from '../../workspaces/workspaces.js';
-import { createRateLimiter } from '../middleware/rate-limit.js';
 import type { DomainResolver } from '../middleware/domains.js';
+import { createRateLimiter } from '../middleware/rate-limit.js';
 import { header, type ScimServices, sendScim } from './context.js';
+import { registerGroupRoutes } from './groups.js';
 import { registerUserRoutes } from './users.js';
 
 export const SCIM_PREFIX = '/api/v1/auth/scim';
@@ -58,7 +59,10 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /** The SCIM endpoint: bearer auth → workspace, then the resource routes. */
-export async function scimPlugin(app: FastifyInstance, opts: ScimServices & { domains: DomainResolver }): Promise<void> {
+export async function scimPlugin(
+  app: FastifyInstance,
+  opts: ScimServices & { domains: DomainResolver },
+): Promise<void> {
   const { deps, domains } = opts;
   const limiter = createRateLimiter(deps.config.rateLimitRps);
 
@@ -73,7 +77,8 @@ export async function scimPlugin(app: FastifyInstance, opts: ScimServices & { do
     if (!secret) throw unauthorized('Authentication required: send "Authorization: Bearer <API token>".');
     const auth = await authenticate(deps, secret);
     if (!auth.ok) throw unauthorized(auth.reason);
-    if (!auth.token.scopes.includes('scim')) throw forbidden('This API token does not have the "scim" scope.');
+    if (!auth.token.scopes.includes('scim'))
+      throw forbidden('This API token does not have the "scim" scope.');
     // A workspace's custom domain only serves that workspace: another workspace's token is refused.
     const host = (request.host ?? '').toLowerCase().replace(/:\d+$/, '');
     const hostWorkspace = await domains.workspaceIdFor(host);
@@ -81,14 +86,20 @@ export async function scimPlugin(app: FastifyInstance, opts: ScimServices & { do
       throw unauthorized('This API token does not belong to the workspace served on this domain.');
     }
     const wait = limiter.take(auth.token.id, deps.clock.now().getTime());
-    if (wait > 0) throw tooManyRequests(`Rate limit of ${deps.config.rateLimitRps} requests per second exceeded.`, wait);
+    if (wait > 0)
+      throw tooManyRequests(`Rate limit of ${deps.config.rateLimitRps} requests per second exceeded.`, wait);
     const reason = scimUnavailableReason(auth.workspace);
     if (reason) throw forbidden(reason);
     const base = deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
     request.scim = {
       caller: {
         workspace: auth.workspace,
-        actor: { type: 'token', id: auth.token.id, ip: request.ip, userAgent: header(request, 'user-agent') ?? null },
+        actor: {
+          type: 'token',
+          id: auth.token.id,
+          ip: request.ip,
+          userAgent: header(request, 'user-agent') ?? null,
+        },
       },
       userContext: userContext(),
       groupContext: groupContext(),
@@ -98,6 +109,7 @@ export async function scimPlugin(app: FastifyInstance, opts: ScimServices & { do
   });
 
   registerUserRoutes(app, opts);
+  registerGroupRoutes(app, opts);
 
   // RFC 7644 §3.11: /Me needs a token that is a user; Rollcall's tokens belong to workspaces.
   app.all('/Me', async () => {

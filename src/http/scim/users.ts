@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listUsers } from '../../directory/list-users.js';
-import { type Caller, createUser, deleteUser, getUser, patchUser, replaceUser } from '../../directory/users.js';
+import {
+  type Caller,
+  createUser,
+  deleteUser,
+  getUser,
+  patchUser,
+  replaceUser,
+} from '../../directory/users.js';
 import { matchesIfNoneMatch } from '../../scim/etag.js';
 import { listResponse, readListParams } from '../../scim/list.js';
 import { type Projection, projectResource, readProjection, wantsAttribute } from '../../scim/projection.js';
@@ -19,12 +26,23 @@ async function renderUsers(
   projection: Projection,
 ): Promise<Record<string, unknown>[]> {
   const groups = wantsAttribute(projection, ctx, 'groups')
-    ? await groupsOfUsers(services.deps.store.db, caller.workspace.id, users.map((u) => u.id))
+    ? await groupsOfUsers(
+        services.deps.store.db,
+        caller.workspace.id,
+        users.map((u) => u.id),
+      )
     : undefined;
   return users.map((u) => {
     const list = groups?.get(u.id);
     const derived = list
-      ? { groups: list.map((g) => ({ value: g.id, $ref: `${baseUrl}/Groups/${g.id}`, display: g.displayName, type: 'direct' })) }
+      ? {
+          groups: list.map((g) => ({
+            value: g.id,
+            $ref: `${baseUrl}/Groups/${g.id}`,
+            display: g.displayName,
+            type: 'direct',
+          })),
+        }
       : {};
     return projectResource(renderResource(u, ctx, baseUrl, derived), projection, ctx);
   });
@@ -39,19 +57,38 @@ async function sendUser(
 ): Promise<FastifyReply> {
   const state = scimState(request);
   const projection = readProjection(queryOf(request));
-  const [body] = await renderUsers(services, state.caller, [user], state.userContext, state.baseUrl, projection);
+  const [body] = await renderUsers(
+    services,
+    state.caller,
+    [user],
+    state.userContext,
+    state.baseUrl,
+    projection,
+  );
   reply.header('ETag', etagOf(user.version));
   if (status === 201) reply.header('Location', `${state.baseUrl}/Users/${user.id}`);
   return sendScim(reply, status, body);
 }
 
-async function sendList(services: ScimServices, request: FastifyRequest, reply: FastifyReply, source: Record<string, unknown>) {
+async function sendList(
+  services: ScimServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  source: Record<string, unknown>,
+) {
   const state = scimState(request);
   const { deps } = services;
   const params = readListParams(source, deps.config.maxResults);
   const projection = readProjection(source);
   const page = await listUsers(deps, state.caller, params, state.userContext, services.pages);
-  const resources = await renderUsers(services, state.caller, page.users, state.userContext, state.baseUrl, projection);
+  const resources = await renderUsers(
+    services,
+    state.caller,
+    page.users,
+    state.userContext,
+    state.baseUrl,
+    projection,
+  );
   return sendScim(reply, 200, listResponse(resources, page.totalResults, page.startIndex));
 }
 
@@ -85,14 +122,28 @@ export function registerUserRoutes(app: FastifyInstance, services: ScimServices)
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
     const state = scimState(request);
-    const result = await replaceUser(deps, state.caller, request.params.id, request.body, state.userContext, header(request, 'if-match'));
+    const result = await replaceUser(
+      deps,
+      state.caller,
+      request.params.id,
+      request.body,
+      state.userContext,
+      header(request, 'if-match'),
+    );
     state.notes.push(...result.notes);
     return sendUser(services, request, reply, 200, result.user);
   });
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const state = scimState(request);
-    const result = await patchUser(deps, state.caller, request.params.id, request.body, state.userContext, header(request, 'if-match'));
+    const result = await patchUser(
+      deps,
+      state.caller,
+      request.params.id,
+      request.body,
+      state.userContext,
+      header(request, 'if-match'),
+    );
     state.notes.push(...result.notes);
     return sendUser(services, request, reply, 200, result.user);
   });

@@ -55,14 +55,14 @@ export function tokenize(text: string): Token[] {
       i = end;
     } else if (c === '-' || (c >= '0' && c <= '9')) {
       const match = JSON_NUMBER.exec(text.slice(i, i + 400));
-      if (!match) throw new SyntaxProblem(i, `expected a number at position ${i}`);
+      if (!match) throw new SyntaxProblem(i, 'expected a number');
       const end = i + match[0].length;
       const next = text[end];
       if (next !== undefined && (WORD_CHAR.test(next) || next === '"')) {
-        throw new SyntaxProblem(end, `unexpected "${next}" after the number at position ${i}`);
+        throw new SyntaxProblem(end, `unexpected "${next}" right after a number`);
       }
       const value = Number(match[0]);
-      if (!Number.isFinite(value)) throw new SyntaxProblem(i, `number out of range at position ${i}`);
+      if (!Number.isFinite(value)) throw new SyntaxProblem(i, 'number out of range');
       tokens.push({ kind: 'number', value, text: match[0], pos: i });
       i = end;
     } else if (WORD_START.test(c)) {
@@ -71,7 +71,7 @@ export function tokenize(text: string): Token[] {
       tokens.push({ kind: 'word', text: text.slice(i, end), pos: i });
       i = end;
     } else {
-      throw new SyntaxProblem(i, `unexpected character ${JSON.stringify(c)} at position ${i}`);
+      throw new SyntaxProblem(i, `unexpected character ${JSON.stringify(c)}`);
     }
   }
   tokens.push({ kind: 'end', pos: text.length });
@@ -98,7 +98,7 @@ function readString(text: string, start: number): { value: string; end: number }
     if (e === 'u') {
       const hex = text.slice(i + 2, i + 6);
       if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-        throw new SyntaxProblem(i, `invalid \\u escape at position ${i}: expected four hexadecimal digits`);
+        throw new SyntaxProblem(i, 'invalid \\u escape: expected four hexadecimal digits');
       }
       out += String.fromCharCode(Number.parseInt(hex, 16));
       i += 6;
@@ -108,13 +108,13 @@ function readString(text: string, start: number): { value: string; end: number }
     if (decoded === undefined) {
       throw new SyntaxProblem(
         i,
-        `invalid escape "\\${e}" at position ${i}: expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX`,
+        `invalid escape "\\${e}": expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX`,
       );
     }
     out += decoded;
     i += 2;
   }
-  throw new SyntaxProblem(start, `unterminated string starting at position ${start}: expected a closing '"'`);
+  throw new SyntaxProblem(start, `unterminated string: expected a closing '"'`);
 }
 
 /** A short, printable rendering of a token for error messages. */

@@ -48,7 +48,7 @@ export function parsePatchPath(text: string): PatchPath {
     }
     const open = p.next();
     const filter = p.parseOr(1, true);
-    const close = p.expectPunct(']', `"]" to close the "[" at position ${open.pos}`);
+    const close = p.expectPunct(']', `"]" to close the "[" opened at position ${open.pos}`);
     const out: PatchPath = { path, filter };
     const sub = p.subAfterBracket(close);
     if (sub !== undefined) out.subAfterFilter = sub;
@@ -67,13 +67,13 @@ function withErrors<T>(mode: Mode, text: string, run: (p: Parser) => T): T {
   try {
     return run(createParser(tokenize(text), mode));
   } catch (error) {
-    if (error instanceof SyntaxProblem) throw make(`${label}: ${error.message}.`);
+    if (error instanceof SyntaxProblem) throw make(`${label} at position ${error.pos}: ${error.message}.`);
     throw error;
   }
 }
 
 function expected(tok: Token, what: string): SyntaxProblem {
-  return new SyntaxProblem(tok.pos, `expected ${what} at position ${tok.pos}, found ${describeToken(tok)}`);
+  return new SyntaxProblem(tok.pos, `expected ${what}, found ${describeToken(tok)}`);
 }
 
 interface Parser {
@@ -102,16 +102,13 @@ function createParser(tokens: Token[], mode: Mode): Parser {
   const count = <N extends FilterNode>(node: N, pos: number): N => {
     nodes++;
     if (nodes > FILTER_LIMITS.maxNodes) {
-      throw new SyntaxProblem(pos, `more than ${FILTER_LIMITS.maxNodes} expressions (at position ${pos})`);
+      throw new SyntaxProblem(pos, `more than ${FILTER_LIMITS.maxNodes} expressions`);
     }
     return node;
   };
   const deeper = (depth: number, pos: number): number => {
     if (depth + 1 > FILTER_LIMITS.maxDepth) {
-      throw new SyntaxProblem(
-        pos,
-        `nested more than ${FILTER_LIMITS.maxDepth} levels deep at position ${pos}`,
-      );
+      throw new SyntaxProblem(pos, `nested more than ${FILTER_LIMITS.maxDepth} levels deep`);
     }
     return depth + 1;
   };
@@ -155,7 +152,7 @@ function createParser(tokens: Token[], mode: Mode): Parser {
       const d = deeper(depth, t.pos);
       next();
       const inner = parseOr(d, inValuePath);
-      expectPunct(')', `")" to close the "(" at position ${t.pos}`);
+      expectPunct(')', `")" to close the "(" opened at position ${t.pos}`);
       return inner;
     }
     // `not` is negation only when "(" follows; otherwise it is an attribute called "not".
@@ -165,7 +162,7 @@ function createParser(tokens: Token[], mode: Mode): Parser {
       next();
       next();
       const inner = parseOr(d, inValuePath);
-      expectPunct(')', `")" to close the "not (" at position ${t.pos}`);
+      expectPunct(')', `")" to close the "not (" opened at position ${t.pos}`);
       return count({ kind: 'not', filter: inner }, t.pos);
     }
     return parseAttrExp(depth, inValuePath);
@@ -179,14 +176,11 @@ function createParser(tokens: Token[], mode: Mode): Parser {
     if (open.kind === 'punct' && open.text === '[') {
       // RFC 7644 §3.4.2.2: valFilter is attrExp / logExp / not(valFilter): no valuePath inside a valuePath.
       if (inValuePath)
-        throw new SyntaxProblem(
-          open.pos,
-          `a value filter "[" at position ${open.pos} cannot be nested inside another`,
-        );
+        throw new SyntaxProblem(open.pos, 'a value filter "[…]" cannot be nested inside another');
       const d = deeper(depth, open.pos);
       next();
       const inner = parseOr(d, true);
-      const close = expectPunct(']', `"]" to close the "[" at position ${open.pos}`);
+      const close = expectPunct(']', `"]" to close the "[" opened at position ${open.pos}`);
       const sub = subAfterBracket(close);
       if (sub === undefined) return count({ kind: 'valuePath', path, filter: inner }, open.pos);
       // Entra ID: `emails[type eq "work"].value eq "x"` means the element's `value` is compared too.
@@ -213,10 +207,7 @@ function createParser(tokens: Token[], mode: Mode): Parser {
     next();
     const name = t.text.slice(1);
     if (!ATTR_NAME.test(name)) {
-      throw new SyntaxProblem(
-        t.pos,
-        `expected a sub-attribute name after "]." at position ${t.pos}, found "${t.text}"`,
-      );
+      throw new SyntaxProblem(t.pos, `expected a sub-attribute name after "].", found "${t.text}"`);
     }
     return name;
   }
@@ -250,7 +241,7 @@ function parseAttrPath(t: Token & { kind: 'word' }): AttrPath {
     parts = text.slice(colon + 1).split('.');
     const segments = uri.split(':');
     if (segments.length < 2 || segments.some((s) => s === '')) {
-      throw new SyntaxProblem(t.pos, `invalid schema URN "${uri}" at position ${t.pos}`);
+      throw new SyntaxProblem(t.pos, `invalid schema URN "${uri}"`);
     }
     const last = segments[segments.length - 1] as string;
     if (parts.length === 3 || (parts.length === 2 && /^[0-9]/.test(last))) {
@@ -261,14 +252,11 @@ function parseAttrPath(t: Token & { kind: 'word' }): AttrPath {
     parts = text.split('.');
   }
   if (parts.length > 2) {
-    throw new SyntaxProblem(
-      t.pos,
-      `expected attribute or attribute.subAttribute at position ${t.pos}, found "${text}"`,
-    );
+    throw new SyntaxProblem(t.pos, `expected attribute or attribute.subAttribute, found "${text}"`);
   }
   for (const name of parts) {
     if (!ATTR_NAME.test(name)) {
-      throw new SyntaxProblem(t.pos, `expected an attribute name at position ${t.pos}, found "${text}"`);
+      throw new SyntaxProblem(t.pos, `expected an attribute name, found "${text}"`);
     }
   }
   const path: AttrPath = { attr: parts[0] as string };

@@ -19,10 +19,25 @@ export const groupSchema: SchemaDef = {
       relation: true,
       returned: 'default',
       subAttributes: [
-        attr('value', 'string', { description: 'Identifier of the member.', caseExact: true, mutability: 'immutable' }),
-        attr('$ref', 'reference', { description: 'The URI of the member resource.', mutability: 'immutable', referenceTypes: ['User', 'Group'] }),
-        attr('display', 'string', { description: 'A human-readable name of the member.', mutability: 'readOnly' }),
-        attr('type', 'string', { description: 'The type of member.', mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+        attr('value', 'string', {
+          description: 'Identifier of the member.',
+          caseExact: true,
+          mutability: 'immutable',
+        }),
+        attr('$ref', 'reference', {
+          description: 'The URI of the member resource.',
+          mutability: 'immutable',
+          referenceTypes: ['User', 'Group'],
+        }),
+        attr('display', 'string', {
+          description: 'A human-readable name of the member.',
+          mutability: 'readOnly',
+        }),
+        attr('type', 'string', {
+          description: 'The type of member.',
+          mutability: 'immutable',
+          canonicalValues: ['User', 'Group'],
+        }),
       ],
     }),
   ],

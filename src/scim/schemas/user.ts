@@ -7,7 +7,8 @@ export const userSchema: SchemaDef = {
   description: 'User Account',
   attributes: [
     attr('userName', 'string', {
-      description: 'Unique identifier for the User, here the email address; unique per workspace, case-insensitively.',
+      description:
+        'Unique identifier for the User, here the email address; unique per workspace, case-insensitively.',
       required: true,
       uniqueness: 'server',
       column: 'user_name',
@@ -23,15 +24,30 @@ export const userSchema: SchemaDef = {
         attr('honorificSuffix', 'string', { description: 'The honorific suffix(es) of the User.' }),
       ],
     }),
-    attr('displayName', 'string', { description: 'The name of the User, suitable for display.', column: 'display_name' }),
+    attr('displayName', 'string', {
+      description: 'The name of the User, suitable for display.',
+      column: 'display_name',
+    }),
     attr('nickName', 'string', { description: 'The casual way to address the user.' }),
-    attr('profileUrl', 'reference', { description: "A fully qualified URL pointing to the User's profile.", referenceTypes: ['external'] }),
+    attr('profileUrl', 'reference', {
+      description: "A fully qualified URL pointing to the User's profile.",
+      referenceTypes: ['external'],
+    }),
     attr('title', 'string', { description: "The user's title, such as 'Vice President'." }),
-    attr('userType', 'string', { description: 'Identifies the relationship between the organization and the user.' }),
-    attr('preferredLanguage', 'string', { description: "The User's preferred written or spoken language (RFC 7231 §5.3.5)." }),
+    attr('userType', 'string', {
+      description: 'Identifies the relationship between the organization and the user.',
+    }),
+    attr('preferredLanguage', 'string', {
+      description: "The User's preferred written or spoken language (RFC 7231 §5.3.5).",
+    }),
     attr('locale', 'string', { description: "The User's default location, e.g. en-US." }),
-    attr('timezone', 'string', { description: "The User's time zone in IANA format, e.g. America/Los_Angeles." }),
-    attr('active', 'boolean', { description: "The User's administrative status; false suspends the member.", column: 'active' }),
+    attr('timezone', 'string', {
+      description: "The User's time zone in IANA format, e.g. America/Los_Angeles.",
+    }),
+    attr('active', 'boolean', {
+      description: "The User's administrative status; false suspends the member.",
+      column: 'active',
+    }),
     attr('password', 'string', {
       description: 'Accepted and discarded: Rollcall never stores or returns passwords.',
       mutability: 'writeOnly',
@@ -39,9 +55,28 @@ export const userSchema: SchemaDef = {
       derived: true,
     }),
     multiValued('emails', 'Email addresses for the user.', ['work', 'home', 'other'], {}, []),
-    multiValued('phoneNumbers', 'Phone numbers for the User, stored as sent.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
-    multiValued('ims', 'Instant messaging addresses for the User.', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
-    multiValued('photos', 'URLs of photos of the User.', ['photo', 'thumbnail'], { type: 'reference', referenceTypes: ['external'] }),
+    multiValued('phoneNumbers', 'Phone numbers for the User, stored as sent.', [
+      'work',
+      'home',
+      'mobile',
+      'fax',
+      'pager',
+      'other',
+    ]),
+    multiValued('ims', 'Instant messaging addresses for the User.', [
+      'aim',
+      'gtalk',
+      'icq',
+      'xmpp',
+      'msn',
+      'skype',
+      'qq',
+      'yahoo',
+    ]),
+    multiValued('photos', 'URLs of photos of the User.', ['photo', 'thumbnail'], {
+      type: 'reference',
+      referenceTypes: ['external'],
+    }),
     attr('addresses', 'complex', {
       multiValued: true,
       description: 'A physical mailing address for this User.',
@@ -52,7 +87,10 @@ export const userSchema: SchemaDef = {
         attr('region', 'string', { description: 'The state or region component.' }),
         attr('postalCode', 'string', { description: 'The zip code or postal code component.' }),
         attr('country', 'string', { description: 'The country name component (ISO 3166-1 alpha-2).' }),
-        attr('type', 'string', { description: 'A label indicating the function.', canonicalValues: ['work', 'home', 'other'] }),
+        attr('type', 'string', {
+          description: 'A label indicating the function.',
+          canonicalValues: ['work', 'home', 'other'],
+        }),
         attr('primary', 'boolean', { description: 'Indicates the primary address.' }),
       ],
     }),
@@ -62,10 +100,22 @@ export const userSchema: SchemaDef = {
       mutability: 'readOnly',
       derived: true,
       subAttributes: [
-        attr('value', 'string', { description: 'The id of the group.', mutability: 'readOnly', caseExact: true }),
-        attr('$ref', 'reference', { description: 'The URI of the group.', mutability: 'readOnly', referenceTypes: ['Group'] }),
+        attr('value', 'string', {
+          description: 'The id of the group.',
+          mutability: 'readOnly',
+          caseExact: true,
+        }),
+        attr('$ref', 'reference', {
+          description: 'The URI of the group.',
+          mutability: 'readOnly',
+          referenceTypes: ['Group'],
+        }),
         attr('display', 'string', { description: "The group's displayName.", mutability: 'readOnly' }),
-        attr('type', 'string', { description: 'direct or indirect.', mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
+        attr('type', 'string', {
+          description: 'direct or indirect.',
+          mutability: 'readOnly',
+          canonicalValues: ['direct', 'indirect'],
+        }),
       ],
     }),
     multiValued('entitlements', 'A list of entitlements for the User.', []),

@@ -34,7 +34,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('expires_at', 'text')
     .addColumn('revoked_at', 'text')
     .execute();
-  await db.schema.createIndex('api_tokens_workspace').on('api_tokens').columns(['workspace_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('api_tokens_workspace')
+    .on('api_tokens')
+    .columns(['workspace_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('users')
@@ -59,9 +63,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('users')
     .columns(['workspace_id', 'user_name_norm'])
     .execute();
-  await db.schema.createIndex('users_external_id').on('users').columns(['workspace_id', 'external_id']).execute();
-  await db.schema.createIndex('users_display_name').on('users').columns(['workspace_id', 'display_name_norm']).execute();
-  await db.schema.createIndex('users_updated_at').on('users').columns(['workspace_id', 'updated_at']).execute();
+  await db.schema
+    .createIndex('users_external_id')
+    .on('users')
+    .columns(['workspace_id', 'external_id'])
+    .execute();
+  await db.schema
+    .createIndex('users_display_name')
+    .on('users')
+    .columns(['workspace_id', 'display_name_norm'])
+    .execute();
+  await db.schema
+    .createIndex('users_updated_at')
+    .on('users')
+    .columns(['workspace_id', 'updated_at'])
+    .execute();
   await db.schema.createIndex('users_id').on('users').column('id').execute();
 
   await db.schema
@@ -101,8 +117,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('groups')
     .columns(['workspace_id', 'display_name_norm'])
     .execute();
-  await db.schema.createIndex('groups_external_id').on('groups').columns(['workspace_id', 'external_id']).execute();
-  await db.schema.createIndex('groups_updated_at').on('groups').columns(['workspace_id', 'updated_at']).execute();
+  await db.schema
+    .createIndex('groups_external_id')
+    .on('groups')
+    .columns(['workspace_id', 'external_id'])
+    .execute();
+  await db.schema
+    .createIndex('groups_updated_at')
+    .on('groups')
+    .columns(['workspace_id', 'updated_at'])
+    .execute();
 
   await db.schema
     .createTable('group_members')
@@ -135,6 +159,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('events_pk', ['workspace_id', 'position'])
     .execute();
-  await db.schema.createIndex('events_resource').on('events').columns(['workspace_id', 'resource_id']).execute();
+  await db.schema
+    .createIndex('events_resource')
+    .on('events')
+    .columns(['workspace_id', 'resource_id'])
+    .execute();
   await db.schema.createIndex('events_created').on('events').columns(['created_at']).execute();
 }

@@ -1,0 +1,145 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Engine } from './db.js';
+import { supportsRowLocks } from './dialect.js';
+import type { GroupTable } from './tables.js';
+import type { Db } from './users.js';
+
+/** A group as stored (its members live in group_members, never in the document). */
+export interface GroupRecord {
+  workspaceId: string;
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  /** The workspace role the group grants its members (mapped by an Admin by group id), or null. */
+  role: string | null;
+  document: Record<string, unknown>;
+  memberCount: number;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toGroupRecord(row: GroupTable): GroupRecord {
+  return {
+    workspaceId: row.workspace_id,
+    id: row.id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    role: row.role,
+    document: JSON.parse(row.data) as Record<string, unknown>,
+    memberCount: Number(row.member_count),
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Inserts a group row; a taken displayName surfaces as the driver's unique violation. */
+export async function insertGroup(db: Db, g: GroupRecord): Promise<void> {
+  await db
+    .insertInto('groups')
+    .values({
+      workspace_id: g.workspaceId,
+      id: g.id,
+      display_name: g.displayName,
+      display_name_norm: g.displayName.toLowerCase(),
+      external_id: g.externalId,
+      role: g.role,
+      data: JSON.stringify(g.document),
+      member_count: 0,
+      version: g.version,
+      created_at: g.createdAt,
+      updated_at: g.updatedAt,
+    })
+    .execute();
+}
+
+/** Reads one group of a workspace; `lock` takes a row lock where the engine has them. */
+export async function findGroup(db: Db, engine: Engine, workspaceId: string, id: string, lock = false): Promise<GroupRecord | undefined> {
+  let q = db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  if (lock && supportsRowLocks(engine)) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toGroupRecord(row) : undefined;
+}
+
+/**
+ * Writes a group's own fields and adds `memberDelta` to its count in SQL (never a count computed in
+ * JS from a value read earlier, so concurrent writers cannot lose an update); returns the new count.
+ */
+export async function updateGroup(db: Db, g: GroupRecord, memberDelta: number): Promise<number> {
+  const row = await db
+    .updateTable('groups')
+    .set({
+      display_name: g.displayName,
+      display_name_norm: g.displayName.toLowerCase(),
+      external_id: g.externalId,
+      data: JSON.stringify(g.document),
+      member_count: sql`member_count + ${memberDelta}`,
+      version: g.version,
+      updated_at: g.updatedAt,
+    })
+    .where('workspace_id', '=', g.workspaceId)
+    .where('id', '=', g.id)
+    .returning('member_count')
+    .executeTakeFirstOrThrow();
+  return Number(row.member_count);
+}
+
+/** Sets (or clears) the role a group grants; returns false when the group does not exist. */
+export async function setGroupRoleRow(db: Db, workspaceId: string, id: string, role: string | null, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('groups')
+    .set({ role, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Deletes a group and its membership rows. */
+export async function deleteGroupRow(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.deleteFrom('group_members').where('workspace_id', '=', workspaceId).where('group_id', '=', id).execute();
+  await db.deleteFrom('groups').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Subtracts one from the count of each listed group (a member deleted from the directory left them). */
+export async function decrementMemberCounts(db: Db, workspaceId: string, groupIds: string[]): Promise<void> {
+  for (let i = 0; i < groupIds.length; i += 500) {
+    const chunk = groupIds.slice(i, i + 500);
+    await db
+      .updateTable('groups')
+      .set({ member_count: sql`member_count - 1` })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', chunk)
+      .execute();
+  }
+}
+
+export interface GroupListQuery {
+  where?: RawBuilder<SqlBool>;
+  afterId?: string;
+  offset?: number;
+  limit: number;
+}
+
+/** One page of groups in id order (ids are time-ordered and immutable, so the order is stable). */
+export async function listGroupRows(db: Db, workspaceId: string, q: GroupListQuery): Promise<GroupRecord[]> {
+  if (q.limit <= 0) return [];
+  let query = db.selectFrom('groups as g').selectAll('g').where('g.workspace_id', '=', workspaceId);
+  if (q.where) query = query.where(q.where);
+  if (q.afterId !== undefined) query = query.where('g.id', '>', q.afterId);
+  query = query.orderBy('g.id').limit(q.limit);
+  if (q.offset) query = query.offset(q.offset);
+  return (await query.execute()).map(toGroupRecord);
+}
+
+/** The number of groups matching a filter. */
+export async function countGroups(db: Db, workspaceId: string, where?: RawBuilder<SqlBool>): Promise<number> {
+  let query = db
+    .selectFrom('groups as g')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('g.workspace_id', '=', workspaceId);
+  if (where) query = query.where(where);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -33,7 +33,10 @@ const port = Number(process.argv[2] ?? 0);
 createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/scim+json',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
 }).listen(port, '127.0.0.1');

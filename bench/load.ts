@@ -44,10 +44,31 @@ export function quantile(samples: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-/** Runs one load and measures it. */
-export function runLoad(spec: LoadSpec): Promise<Measure> {
+/**
+ * Waits until the server is idle (under 20% of a core over 100 ms, at most 20 s): requests of a
+ * slow previous workload still queued in the server must not be billed to the next one.
+ */
+export async function settle(pid: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const c0 = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 100));
+    if (cpuMs(pid) - c0 < 20) return;
+  }
+}
+
+/** Runs one load and measures it (after the server has settled). */
+export async function runLoad(spec: LoadSpec): Promise<Measure> {
+  if (spec.pid) await settle(spec.pid);
+  return measureLoad(spec);
+}
+
+function measureLoad(spec: LoadSpec): Promise<Measure> {
   const latencies: number[] = [];
-  const headers: Record<string, string> = { 'content-type': 'application/scim+json', accept: 'application/scim+json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/scim+json',
+    accept: 'application/scim+json',
+  };
   if (spec.token) headers.authorization = `Bearer ${spec.token}`;
   const rssBefore = spec.pid ? rssMiB(spec.pid) : 0;
   const sampler = spec.pid ? sampleRss(spec.pid) : () => 0;
@@ -63,7 +84,7 @@ export function runLoad(spec: LoadSpec): Promise<Measure> {
         headers,
         requests: [
           {
-            setupRequest: (_req, context) => spec.next(context),
+            setupRequest: (req, context) => ({ ...req, ...spec.next(context) }),
             ...(spec.onResponse ? { onResponse: spec.onResponse } : {}),
           },
         ],

@@ -1,6 +1,6 @@
 // Child processes of a benchmark run: the Rollcall server, the ceiling server, the CLI, and what
 // /proc says about them (CPU ticks, resident memory).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,7 +45,12 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`server did not become healthy: ${stderr()}`);
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, healthUrl: string, base: string): Promise<Server> {
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  healthUrl: string,
+  base: string,
+): Promise<Server> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -71,12 +76,25 @@ function startChild(args: string[], env: NodeJS.ProcessEnv, healthUrl: string, b
 }
 
 /** Starts `rollcall serve` on a free port with rate limiting off (and a CPU profile when asked). */
-export async function startRollcall(databaseUrl: string, options: { cpuProf?: string } = {}): Promise<Server> {
+export async function startRollcall(
+  databaseUrl: string,
+  options: { cpuProf?: string } = {},
+): Promise<Server> {
   const port = await freePort();
   const node = options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [];
   const env = { ...process.env, RATE_LIMIT_RPS: '0', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl };
   const base = `http://127.0.0.1:${port}`;
-  const args = [...node, BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--database', databaseUrl];
+  const args = [
+    ...node,
+    BIN,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--database',
+    databaseUrl,
+  ];
   return startChild(args, env, `${base}/healthz`, base);
 }
 

@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from './deps.js';
 import { createPageCache } from './directory/page-cache.js';
+import { API_PREFIX, apiPlugin } from './http/api/plugin.js';
+import { consolePlugin } from './http/console/plugin.js';
 import { createDomainResolver } from './http/middleware/domains.js';
 import { SCIM_PREFIX, scimPlugin } from './http/scim/plugin.js';
 
@@ -53,6 +55,9 @@ export function createApp(deps: Deps): FastifyInstance {
 
   const domains = createDomainResolver(deps);
   app.register(scimPlugin, { prefix: SCIM_PREFIX, deps, pages: createPageCache(), domains });
+  // The REST API at /api/v1; the SCIM plugin's more specific /api/v1/auth/scim routes (and its 404) win.
+  app.register(apiPlugin, { prefix: API_PREFIX, deps });
+  app.register(consolePlugin, { deps });
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({

@@ -3,6 +3,8 @@ import { createApp } from './app.js';
 import { createToken } from './auth/tokens.js';
 import type { Config } from './config.js';
 import type { Deps } from './deps.js';
+import { startPruneJob } from './events/prune.js';
+import { createWebhookWorker } from './events/webhook-worker.js';
 import { systemClock } from './lib/clock.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
@@ -32,6 +34,10 @@ export async function serve(config: Config): Promise<void> {
   const deps = await buildDeps(config);
   const first = await bootstrap(deps);
   const app = createApp(deps);
+  // Webhook delivery and log retention run beside the server, never inside a request.
+  const worker = createWebhookWorker(deps);
+  worker.start();
+  const prune = startPruneJob(deps);
   const address = await app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   const lines = [
@@ -54,7 +60,9 @@ export async function serve(config: Config): Promise<void> {
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    prune.stop();
     await app.close();
+    await worker.stop();
     await deps.store.close();
     process.exit(0);
   };

@@ -8,13 +8,13 @@ import {
   type AdminInvite,
   type AdminRole,
   adminRoles,
+  deleteSessionsOf,
   findAdminsByEmail,
   findInviteByHash,
   insertAdmin,
   insertInvite,
   markInviteUsed,
   updateAdminCredentials,
-  deleteSessionsOf,
 } from '../store/admins.js';
 import { findWorkspace, type Workspace } from '../store/workspaces.js';
 
@@ -35,10 +35,18 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // N with r=8; 2^15 keeps sign-in snappy on small hosts; the parameters are stored so they can be raised later).
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 };
 
-function scryptAsync(password: string, salt: Buffer, p: { N: number; r: number; p: number; keyLength: number }): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  p: { N: number; r: number; p: number; keyLength: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, p.keyLength, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r * p.p }, (err, key) =>
-      err ? reject(err) : resolve(key),
+    scrypt(
+      password,
+      salt,
+      p.keyLength,
+      { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r * p.p },
+      (err, key) => (err ? reject(err) : resolve(key)),
     );
   });
 }
@@ -47,7 +55,9 @@ function scryptAsync(password: string, salt: Buffer, p: { N: number; r: number; 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, SCRYPT);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join(
+    '$',
+  );
 }
 
 /** Checks a password against a stored hash in constant time. */
@@ -65,7 +75,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Verified when no account matches, so the time taken does not reveal which emails exist. */
-export const DUMMY_PASSWORD_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+export const DUMMY_PASSWORD_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -112,7 +123,14 @@ export async function inviteAdmin(
       trx,
       workspace.id,
       actor,
-      [{ type: 'admin.invited', resourceType: 'Admin', resourceId: invite.id, data: { email, role: invite.role, expiresAt: invite.expiresAt } }],
+      [
+        {
+          type: 'admin.invited',
+          resourceType: 'Admin',
+          resourceId: invite.id,
+          data: { email, role: invite.role, expiresAt: invite.expiresAt },
+        },
+      ],
       invite.createdAt,
     );
   });
@@ -120,10 +138,17 @@ export async function inviteAdmin(
 }
 
 /** The invite behind a token, with its workspace, when it is still usable. */
-export async function openInvite(deps: Deps, token: string): Promise<{ invite: AdminInvite; workspace: Workspace }> {
-  const invite = typeof token === 'string' && token.length < 200 ? await findInviteByHash(deps.store.db, hashSecret(token)) : undefined;
+export async function openInvite(
+  deps: Deps,
+  token: string,
+): Promise<{ invite: AdminInvite; workspace: Workspace }> {
+  const invite =
+    typeof token === 'string' && token.length < 200
+      ? await findInviteByHash(deps.store.db, hashSecret(token))
+      : undefined;
   if (!invite) throw new AdminError('This invitation link is not valid.', 'not_found');
-  if (invite.usedAt) throw new AdminError('This invitation link has already been used; sign in instead.', 'used');
+  if (invite.usedAt)
+    throw new AdminError('This invitation link has already been used; sign in instead.', 'used');
   if (Date.parse(invite.expiresAt) <= deps.clock.now().getTime()) {
     throw new AdminError('This invitation link has expired; ask for a new one.', 'expired');
   }
@@ -133,7 +158,12 @@ export async function openInvite(deps: Deps, token: string): Promise<{ invite: A
 }
 
 /** Accepts an invite: creates the admin (or resets an existing one's password and role), once. */
-export async function acceptInvite(deps: Deps, token: string, password: unknown, actorIp: string | null): Promise<Admin> {
+export async function acceptInvite(
+  deps: Deps,
+  token: string,
+  password: unknown,
+  actorIp: string | null,
+): Promise<Admin> {
   const pw = checkPassword(password);
   const { invite, workspace } = await openInvite(deps, token);
   const passwordHash = await hashPassword(pw);
@@ -165,7 +195,14 @@ export async function acceptInvite(deps: Deps, token: string, password: unknown,
       trx,
       workspace.id,
       { type: 'admin', id: admin.id, ip: actorIp },
-      [{ type: existing ? 'admin.password_reset' : 'admin.created', resourceType: 'Admin', resourceId: admin.id, data: { email: admin.email, role: admin.role } }],
+      [
+        {
+          type: existing ? 'admin.password_reset' : 'admin.created',
+          resourceType: 'Admin',
+          resourceId: admin.id,
+          data: { email: admin.email, role: admin.role },
+        },
+      ],
       now,
     );
     return admin;

@@ -43,13 +43,25 @@ export async function startSession(
   const createdAt = now.toISOString();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS).toISOString();
   await deps.store.db.transaction().execute(async (trx) => {
-    await insertSession(trx, hashSecret(cookie), { workspaceId: admin.workspaceId, adminId: admin.id, csrfToken, createdAt, expiresAt }, client);
+    await insertSession(
+      trx,
+      hashSecret(cookie),
+      { workspaceId: admin.workspaceId, adminId: admin.id, csrfToken, createdAt, expiresAt },
+      client,
+    );
     await touchAdminSignIn(trx, admin.workspaceId, admin.id, createdAt);
     await appendEvents(
       trx,
       admin.workspaceId,
       { type: 'admin', id: admin.id, ip: client.ip, userAgent: client.userAgent },
-      [{ type: 'admin.signed_in', resourceType: 'Admin', resourceId: admin.id, data: { email: admin.email } }],
+      [
+        {
+          type: 'admin.signed_in',
+          resourceType: 'Admin',
+          resourceId: admin.id,
+          data: { email: admin.email },
+        },
+      ],
       createdAt,
     );
   });
@@ -105,7 +117,8 @@ export async function checkCredentials(
   }
   const candidates = (await findAdminsByEmail(deps.store.db, input.email, workspaceId)).slice(0, 10);
   const matching: Admin[] = [];
-  for (const a of candidates) if (a.passwordHash && (await verifyPassword(input.password, a.passwordHash))) matching.push(a);
+  for (const a of candidates)
+    if (a.passwordHash && (await verifyPassword(input.password, a.passwordHash))) matching.push(a);
   if (candidates.length === 0) await verifyPassword(input.password, DUMMY_PASSWORD_HASH);
   const [only] = matching;
   if (!only) return { ok: false, reason: 'invalid' };

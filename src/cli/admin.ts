@@ -19,22 +19,29 @@ export function registerAdminCommands(program: Command): void {
     .option('--role <role>', 'Admin, Editor or Viewer', 'Admin')
     .option('--json', 'print JSON')
     .option('--database <url>', 'database URL (env DATABASE_URL)')
-    .action(async (slug: string, email: string, opts: { role?: string; json?: boolean; database?: string }) => {
-      const role = parseAdminRole(opts.role);
-      const out = await withDeps(opts, async (deps) => {
-        const w = await findWorkspace(deps.store.db, { slug });
-        if (!w) throw new Error(`no workspace "${slug}"`);
-        const created = await inviteAdmin(deps, w, { email, role }, cliActor);
-        return { ...created, link: `${consoleBaseUrl(deps.config)}/invite/${created.token}` };
-      });
-      if (opts.json) {
-        printJson({ email: out.invite.email, role: out.invite.role, expiresAt: out.invite.expiresAt, link: out.link });
-        return;
-      }
-      process.stdout.write(
-        `Invitation for ${out.invite.email} (${out.invite.role} of ${slug}), valid until ${out.invite.expiresAt}:\n` +
-          `  ${out.link}\n` +
-          'Open it once to set a password; it then stops working.\n',
-      );
-    });
+    .action(
+      async (slug: string, email: string, opts: { role?: string; json?: boolean; database?: string }) => {
+        const role = parseAdminRole(opts.role);
+        const out = await withDeps(opts, async (deps) => {
+          const w = await findWorkspace(deps.store.db, { slug });
+          if (!w) throw new Error(`no workspace "${slug}"`);
+          const created = await inviteAdmin(deps, w, { email, role }, cliActor);
+          return { ...created, link: `${consoleBaseUrl(deps.config)}/invite/${created.token}` };
+        });
+        if (opts.json) {
+          printJson({
+            email: out.invite.email,
+            role: out.invite.role,
+            expiresAt: out.invite.expiresAt,
+            link: out.link,
+          });
+          return;
+        }
+        process.stdout.write(
+          `Invitation for ${out.invite.email} (${out.invite.role} of ${slug}), valid until ${out.invite.expiresAt}:\n` +
+            `  ${out.link}\n` +
+            'Open it once to set a password; it then stops working.\n',
+        );
+      },
+    );
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
 import { registerAdminCommands } from './admin.js';
+import { registerGroupCommands } from './group.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerSchemaCommands } from './schema.js';
 import { registerServeCommand } from './serve.js';
 import { registerTokenCommands } from './token.js';
 import { registerWorkspaceCommands } from './workspace.js';
@@ -16,7 +18,9 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerWorkspaceCommands(program);
   registerTokenCommands(program);
+  registerSchemaCommands(program);
   registerAdminCommands(program);
+  registerGroupCommands(program);
   return program;
 }
 

@@ -57,7 +57,12 @@ function conflict(displayName: string): Error {
  * The `members` of a POST/PUT body, parsed exactly as a PATCH `replace members` would parse them
  * (bare ids, `$ref: null`, read-only `display`), or undefined when the body has no `members` key.
  */
-function membersOfBody(body: unknown, ctx: ResourceContext, id: string | undefined, notes: string[]): Member[] | undefined {
+function membersOfBody(
+  body: unknown,
+  ctx: ResourceContext,
+  id: string | undefined,
+  notes: string[],
+): Member[] | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const key = Object.keys(body).find((k) => k.toLowerCase() === 'members');
   if (key === undefined) return undefined;
@@ -74,17 +79,30 @@ function membersOfBody(body: unknown, ctx: ResourceContext, id: string | undefin
 }
 
 /** Members must be users of the workspace: unknown ids are 400 invalidValue naming them (and the transaction rolls back). */
-async function checkedMembers(trx: Transaction<Database>, workspaceId: string, members: Member[]): Promise<MemberRef[]> {
+async function checkedMembers(
+  trx: Transaction<Database>,
+  workspaceId: string,
+  members: Member[],
+): Promise<MemberRef[]> {
   const nested = members.filter((m) => m.type?.toLowerCase() === 'group');
   if (nested.length > 0) {
     throw invalidValue(`Nested groups are not supported: member "${nested[0]?.value}" has type "Group".`);
   }
-  const found = await existingUserIds(trx, workspaceId, members.map((m) => m.value));
+  const found = await existingUserIds(
+    trx,
+    workspaceId,
+    members.map((m) => m.value),
+  );
   const unknown = members.filter((m) => !found.has(m.value)).map((m) => m.value);
   if (unknown.length > 0) {
-    const shown = unknown.slice(0, 10).map((v) => `"${v}"`).join(', ');
+    const shown = unknown
+      .slice(0, 10)
+      .map((v) => `"${v}"`)
+      .join(', ');
     const more = unknown.length > 10 ? ` and ${unknown.length - 10} more` : '';
-    throw invalidValue(`Unknown member id${unknown.length > 1 ? 's' : ''} ${shown}${more}: not a user of this workspace.`);
+    throw invalidValue(
+      `Unknown member id${unknown.length > 1 ? 's' : ''} ${shown}${more}: not a user of this workspace.`,
+    );
   }
   return members.map((m) => ({ id: m.value, type: 'User' }));
 }
@@ -116,9 +134,20 @@ class MemberLedger {
     const removed = [...this.net].filter(([, a]) => !a).map(([id]) => id);
     const out: NewEvent[] = [];
     const base = { groupId: g.id, displayName: g.displayName, memberCount: g.memberCount };
-    if (added.length > 0) out.push({ type: 'group.members_added', resourceType: 'Group', resourceId: g.id, data: { ...base, members: added } });
+    if (added.length > 0)
+      out.push({
+        type: 'group.members_added',
+        resourceType: 'Group',
+        resourceId: g.id,
+        data: { ...base, members: added },
+      });
     if (removed.length > 0) {
-      out.push({ type: 'group.members_removed', resourceType: 'Group', resourceId: g.id, data: { ...base, members: removed } });
+      out.push({
+        type: 'group.members_removed',
+        resourceType: 'Group',
+        resourceId: g.id,
+        data: { ...base, members: removed },
+      });
     }
     return out;
   }
@@ -148,11 +177,18 @@ async function applyMemberChanges(
         break;
       case 'replace': {
         if (change.members.length > MAX_REPLACE_SET) {
-          throw invalidValue(`A replace of "members" may list at most ${MAX_REPLACE_SET} members; send add and remove operations instead.`);
+          throw invalidValue(
+            `A replace of "members" may list at most ${MAX_REPLACE_SET} members; send add and remove operations instead.`,
+          );
         }
         const refs = await checkedMembers(trx, ws, change.members);
         // The exact set as a diff in SQL: delete those not listed, insert those missing.
-        const removed = await retainMembers(trx, ws, group.id, refs.map((r) => r.id));
+        const removed = await retainMembers(
+          trx,
+          ws,
+          group.id,
+          refs.map((r) => r.id),
+        );
         ledger.record(await addMembers(trx, ws, group.id, refs, now), removed);
         break;
       }
@@ -161,7 +197,12 @@ async function applyMemberChanges(
 }
 
 /** POST /Groups: the group and its initial members in one transaction (`group.created`, then `group.members_added`). */
-export async function createGroup(deps: Deps, caller: Caller, body: unknown, ctx: ResourceContext): Promise<GroupWriteResult> {
+export async function createGroup(
+  deps: Deps,
+  caller: Caller,
+  body: unknown,
+  ctx: ResourceContext,
+): Promise<GroupWriteResult> {
   const { document, externalId, notes } = normaliseResource(body, ctx);
   const now = isoNow(deps.clock);
   const id = newId();
@@ -184,7 +225,9 @@ export async function createGroup(deps: Deps, caller: Caller, body: unknown, ctx
       const ledger = new MemberLedger();
       if (members.length > 0) await applyMemberChanges(trx, group, [{ op: 'add', members }], now, ledger);
       if (ledger.delta !== 0) group.memberCount = await updateGroup(trx, group, ledger.delta);
-      const events: NewEvent[] = [{ type: 'group.created', resourceType: 'Group', resourceId: id, data: groupState(group) }];
+      const events: NewEvent[] = [
+        { type: 'group.created', resourceType: 'Group', resourceId: id, data: groupState(group) },
+      ];
       await appendEvents(trx, caller.workspace.id, caller.actor, [...events, ...ledger.events(group)], now);
     });
   } catch (e) {
@@ -228,11 +271,14 @@ async function writeGroup(
       const ledger = new MemberLedger();
       await applyMemberChanges(trx, current, next.memberChanges, now, ledger);
       const own =
-        JSON.stringify(current.document) !== JSON.stringify(next.group.document) || current.externalId !== next.group.externalId;
+        JSON.stringify(current.document) !== JSON.stringify(next.group.document) ||
+        current.externalId !== next.group.externalId;
       if (!own && !ledger.touched) return { group: current, changed: false, notes: next.notes };
       const group: GroupRecord = { ...next.group, version: current.version + 1, updatedAt: now };
       group.memberCount = await updateGroup(trx, group, ledger.delta);
-      const events: NewEvent[] = own ? [{ type: 'group.updated', resourceType: 'Group', resourceId: id, data: groupState(group) }] : [];
+      const events: NewEvent[] = own
+        ? [{ type: 'group.updated', resourceType: 'Group', resourceId: id, data: groupState(group) }]
+        : [];
       await appendEvents(trx, caller.workspace.id, caller.actor, [...events, ...ledger.events(group)], now);
       return { group, changed: true, notes: next.notes };
     });
@@ -279,9 +325,16 @@ export async function patchGroup(
   ifMatch?: string,
 ): Promise<GroupWriteResult> {
   return writeGroup(deps, caller, id, ifMatch, (current) => {
-    const result = applyPatch({ document: current.document, externalId: current.externalId }, body, ctx, { id: current.id });
+    const result = applyPatch({ document: current.document, externalId: current.externalId }, body, ctx, {
+      id: current.id,
+    });
     return {
-      group: { ...current, displayName: displayNameOf(result.document), externalId: result.externalId, document: result.document },
+      group: {
+        ...current,
+        displayName: displayNameOf(result.document),
+        externalId: result.externalId,
+        document: result.document,
+      },
       memberChanges: result.memberChanges,
       notes: result.notes,
     };

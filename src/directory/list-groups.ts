@@ -25,7 +25,13 @@ export async function listGroups(
 ): Promise<GroupPage> {
   const workspaceId = caller.workspace.id;
   const where = params.filter
-    ? compileFilter(params.filter, { engine: deps.store.engine, ctx, table: 'groups', alias: 'g', workspaceId })
+    ? compileFilter(params.filter, {
+        engine: deps.store.engine,
+        ctx,
+        table: 'groups',
+        alias: 'g',
+        workspaceId,
+      })
     : undefined;
   const totalResults = await countGroups(deps.store.db, workspaceId, where);
   if (params.count === 0 || params.startIndex > totalResults) {

@@ -8,6 +8,7 @@ import { applyPatch } from '../scim/patch.js';
 import { normaliseResource, type ScimDocument } from '../scim/resource.js';
 import type { ResourceContext } from '../scim/resource-types.js';
 import { isUniqueViolation } from '../store/dialect.js';
+import { decrementMemberCounts } from '../store/groups.js';
 import {
   deleteUser as deleteUserRow,
   findUser,
@@ -17,6 +18,7 @@ import {
   updateUser,
 } from '../store/users.js';
 import type { Workspace } from '../store/workspaces.js';
+import { checkDeprovisionGuard, recordGuardRefusal } from './deprovision-guard.js';
 
 /** Who is calling, for which workspace. */
 export interface Caller {
@@ -152,6 +154,8 @@ async function writeUpdate(
       if (!next.changed) return { user: current, changed: false, notes: next.notes };
       const now = isoNow(deps.clock);
       const user: UserRecord = { ...next.user, version: current.version + 1, updatedAt: now };
+      // active → inactive is a suspension: the mass-deprovisioning guard may refuse it.
+      if (current.active && !user.active) await checkDeprovisionGuard(trx, deps, caller);
       await updateUser(trx, user, next.valuesChanged ? indexedValuesOf(user.document, ctx) : undefined);
       await appendEvents(
         trx,
@@ -164,6 +168,7 @@ async function writeUpdate(
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw uniqueness('Another user in this workspace already has that userName.');
+    await recordGuardRefusal(deps, caller, e);
     throw e;
   }
 }
@@ -230,18 +235,26 @@ export async function patchUser(
 
 /** DELETE /Users/{id}: removes the member and every membership; the event keeps the last state for audit. */
 export async function deleteUser(deps: Deps, caller: Caller, id: string, ifMatch?: string): Promise<void> {
-  await deps.store.db.transaction().execute(async (trx) => {
-    const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
-    if (!current) throw notFound(`User ${id} not found.`);
-    checkIfMatch(ifMatch, current.version);
-    const now = isoNow(deps.clock);
-    const groups = await deleteUserRow(trx, caller.workspace.id, id);
-    await appendEvents(
-      trx,
-      caller.workspace.id,
-      caller.actor,
-      [userEvent('user.deleted', current, { groups })],
-      now,
-    );
-  });
+  await deps.store.db
+    .transaction()
+    .execute(async (trx) => {
+      const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
+      if (!current) throw notFound(`User ${id} not found.`);
+      checkIfMatch(ifMatch, current.version);
+      await checkDeprovisionGuard(trx, deps, caller);
+      const now = isoNow(deps.clock);
+      const groups = await deleteUserRow(trx, caller.workspace.id, id);
+      await decrementMemberCounts(trx, caller.workspace.id, groups);
+      await appendEvents(
+        trx,
+        caller.workspace.id,
+        caller.actor,
+        [userEvent('user.deleted', current, { groups })],
+        now,
+      );
+    })
+    .catch(async (e: unknown) => {
+      await recordGuardRefusal(deps, caller, e);
+      throw e;
+    });
 }

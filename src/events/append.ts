@@ -8,6 +8,8 @@ export interface Actor {
   id: string | null;
   ip?: string | null;
   userAgent?: string | null;
+  /** When present, the positions appended on this actor's behalf are pushed here (provisioning log). */
+  positions?: number[];
 }
 
 export interface NewEvent {
@@ -58,5 +60,6 @@ export async function appendEvents(
       })),
     )
     .execute();
+  actor.positions?.push(...positions);
   return positions;
 }

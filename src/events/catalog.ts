@@ -20,7 +20,7 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'group.deleted', description: 'A group was deleted.', webhook: true },
   { type: 'group.members_added', description: 'Members were added to a group (one event per request).', webhook: true },
   { type: 'group.members_removed', description: 'Members were removed from a group (one event per request).', webhook: true },
-  { type: 'group.role_changed', description: 'A group’s role mapping changed.', webhook: true },
+  { type: 'group.role_mapped', description: 'A group was mapped to a workspace role (or unmapped).', webhook: true },
   { type: 'token.created', description: 'An API token was created.', webhook: true },
   { type: 'token.revoked', description: 'An API token was revoked.', webhook: true },
   { type: 'workspace.created', description: 'A workspace was created.', webhook: true },
@@ -29,7 +29,6 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'webhook.updated', description: 'A webhook endpoint was changed.', webhook: true },
   { type: 'webhook.deleted', description: 'A webhook endpoint was removed.', webhook: true },
   { type: 'provisioning_log.read', description: 'The provisioning log (request bodies) was read.', webhook: false },
-  { type: 'audit_log.exported', description: 'The audit log was read.', webhook: false },
 ];
 
 const auditOnly = new Set(eventCatalog.filter((e) => !e.webhook).map((e) => e.type));

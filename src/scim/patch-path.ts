@@ -57,6 +57,8 @@ export function resolvePatchPath(text: string, ctx: ResourceContext, notes: Note
     notes,
   );
   const parsed = parsePatchPath(fixed);
+  // Entra's malformed `…:2.0User` and other known URN aliases, also inside paths.
+  if (parsed.path.uri !== undefined) parsed.path.uri = canonicalSchemaUrn(parsed.path.uri, notes);
   const resolved = resolveAttrPath(parsed.path, ctx);
   if (!resolved) throw invalidPath(`Unknown attribute "${printAttrPath(parsed.path)}" in path "${text}".`);
   const { attribute } = resolved;

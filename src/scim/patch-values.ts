@@ -326,6 +326,7 @@ function nonEmptyList(list: unknown[]): unknown[] | undefined {
   return kept.length > 0 ? kept : undefined;
 }
 
+/** A JSON object (not an array, not null). */
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -254,6 +254,13 @@ function applyToTarget(
     return;
   }
   if (attribute.relation) {
+    // A `"members": null` inside a pathless value would wipe the group; only an explicit path may do that.
+    if (lenient && value === null) {
+      state.notes.push(
+        `null "${attribute.name}" in a pathless value ignored; use an explicit path to clear them`,
+      );
+      return;
+    }
     const change = applyToRelation(op, t, value, state.notes, state.id);
     if (change) {
       state.memberChanges.push(change);

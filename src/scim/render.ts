@@ -29,7 +29,8 @@ export function renderResource(
   for (const ext of ctx.extensions) if (r.document[ext.id] !== undefined) schemas.push(ext.id);
   const out: Record<string, unknown> = { schemas, id: r.id };
   if (r.externalId !== null) out.externalId = r.externalId;
-  for (const [k, v] of Object.entries(r.document)) out[k] = v;
+  // A URN key whose extension the workspace no longer has (unregistered) is kept in storage, not shown.
+  for (const [k, v] of Object.entries(r.document)) if (!k.includes(':') || schemas.includes(k)) out[k] = v;
   for (const [k, v] of Object.entries(derived)) if (v !== undefined) out[k] = v;
   out.meta = {
     resourceType: ctx.resourceType.name,

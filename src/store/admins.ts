@@ -181,7 +181,11 @@ export async function insertInvite(db: Db, invite: AdminInvite, tokenHash: strin
 
 /** An invite by the hash of its token. */
 export async function findInviteByHash(db: Db, tokenHash: string): Promise<AdminInvite | undefined> {
-  const row = await on(db).selectFrom('admin_invites').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  const row = await on(db)
+    .selectFrom('admin_invites')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return row ? toInvite(row) : undefined;
 }
 
@@ -221,7 +225,11 @@ export async function insertSession(
 
 /** A session by the hash of its cookie value. */
 export async function findSession(db: Db, idHash: string): Promise<AdminSession | undefined> {
-  const row = await on(db).selectFrom('admin_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+  const row = await on(db)
+    .selectFrom('admin_sessions')
+    .selectAll()
+    .where('id_hash', '=', idHash)
+    .executeTakeFirst();
   if (!row) return undefined;
   return {
     workspaceId: row.workspace_id,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { ScimError } from '../scim/errors.js';
 import type { AttrPath, CompareOp, FilterLiteral, FilterNode } from '../scim/filter/ast.js';
@@ -295,7 +295,7 @@ const randomCase = (s: string) =>
 function literalFor(kind: Kind, pool: string[]): fc.Arbitrary<FilterLiteral> {
   if (kind === 'boolean') return fc.constantFrom<FilterLiteral>(true, false, 'True', 'false');
   if (kind === 'dateTime') {
-    const base = fc.constantFrom(...INSTANTS, ...pool);
+    const base = fc.constantFrom(...INSTANTS, ...pool.filter((t) => /^\d{4}-\d\d-\d\dT.*Z$/.test(t)));
     return fc.oneof(
       base,
       base.map((t) => t.replace('Z', '0572Z')),
@@ -454,6 +454,7 @@ describe('compileFilter agrees with the in-memory evaluator', () => {
     else console.warn(`filter-sql.test: no PostgreSQL at ${PG_URL}; only SQLite is checked`);
   });
   after(async () => {
+    console.log('STATS', JSON.stringify((globalThis as any).stats));
     for (const h of engines) await h.close();
   });
 
@@ -481,6 +482,7 @@ describe('compileFilter agrees with the in-memory evaluator', () => {
           // Through the text form too, so the parser and printer are part of the loop.
           const node = parseFilter(printFilter(ast));
           const expected = expectedIds(resources, node, 'users');
+          (globalThis as any).stats ??= { none: 0, all: 0, some: 0 }; (globalThis as any).stats[expected.length === 0 ? 'none' : expected.length === resources.length ? 'all' : 'some']++;
           for (const h of engines) {
             const actual = await selectIds(h, 'users', node, 'w1');
             assert.deepStrictEqual(actual, expected, `${h.engine}: ${printFilter(node)}`);
@@ -595,8 +597,8 @@ describe('compileFilter agrees with the in-memory evaluator', () => {
       .where('u.workspace_id', '=', 'w1')
       .where(where)
       .compile();
-    const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${sql.raw(query.sql)}`.execute(
-      h.db.withoutPlugins(),
+    const plan = await h.db.executeQuery(
+      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
     );
     assert.ok(query.parameters.includes('a@b.c'));
     assert.match(JSON.stringify(plan.rows), /user_values_value/);

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
@@ -19,7 +20,7 @@ export interface GroupRecord {
   updatedAt: string;
 }
 
-export function toGroupRecord(row: GroupTable): GroupRecord {
+export function toGroupRecord(row: Selectable<GroupTable>): GroupRecord {
   return {
     workspaceId: row.workspace_id,
     id: row.id,
@@ -55,7 +56,13 @@ export async function insertGroup(db: Db, g: GroupRecord): Promise<void> {
 }
 
 /** Reads one group of a workspace; `lock` takes a row lock where the engine has them. */
-export async function findGroup(db: Db, engine: Engine, workspaceId: string, id: string, lock = false): Promise<GroupRecord | undefined> {
+export async function findGroup(
+  db: Db,
+  engine: Engine,
+  workspaceId: string,
+  id: string,
+  lock = false,
+): Promise<GroupRecord | undefined> {
   let q = db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
   if (lock && supportsRowLocks(engine)) q = q.forUpdate();
   const row = await q.executeTakeFirst();
@@ -86,10 +93,15 @@ export async function updateGroup(db: Db, g: GroupRecord, memberDelta: number): 
 }
 
 /** Sets (or clears) the role a group grants; returns false when the group does not exist. */
-export async function setGroupRoleRow(db: Db, workspaceId: string, id: string, role: string | null, now: string): Promise<boolean> {
+export async function setGroupRoleRow(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  role: string | null,
+): Promise<boolean> {
   const r = await db
     .updateTable('groups')
-    .set({ role, updated_at: now })
+    .set({ role })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -98,7 +110,11 @@ export async function setGroupRoleRow(db: Db, workspaceId: string, id: string, r
 
 /** Deletes a group and its membership rows. */
 export async function deleteGroupRow(db: Db, workspaceId: string, id: string): Promise<void> {
-  await db.deleteFrom('group_members').where('workspace_id', '=', workspaceId).where('group_id', '=', id).execute();
+  await db
+    .deleteFrom('group_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('group_id', '=', id)
+    .execute();
   await db.deleteFrom('groups').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 

@@ -31,21 +31,40 @@ function chunks<T>(list: T[], size = MEMBER_CHUNK): T[][] {
 export async function existingUserIds(db: Db, workspaceId: string, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const chunk of chunks([...new Set(ids)])) {
-    const rows = await db.selectFrom('users').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', chunk)
+      .execute();
     for (const r of rows) found.add(r.id);
   }
   return found;
 }
 
 /** Inserts memberships, ignoring those that exist; returns the ids really added (for the count and the event). */
-export async function addMembers(db: Db, workspaceId: string, groupId: string, members: MemberRef[], now: string): Promise<string[]> {
+export async function addMembers(
+  db: Db,
+  workspaceId: string,
+  groupId: string,
+  members: MemberRef[],
+  now: string,
+): Promise<string[]> {
   const unique = new Map<string, MemberRef>();
   for (const m of members) unique.set(m.id, m);
   const added: string[] = [];
   for (const chunk of chunks([...unique.values()])) {
     const rows = await db
       .insertInto('group_members')
-      .values(chunk.map((m) => ({ workspace_id: workspaceId, group_id: groupId, member_id: m.id, member_type: m.type, created_at: now })))
+      .values(
+        chunk.map((m) => ({
+          workspace_id: workspaceId,
+          group_id: groupId,
+          member_id: m.id,
+          member_type: m.type,
+          created_at: now,
+        })),
+      )
       // SQLite ≥ 3.24 and PostgreSQL both: a concurrent or repeated add is a no-op, not an error.
       .onConflict((oc) => oc.columns(['workspace_id', 'group_id', 'member_id']).doNothing())
       .returning('member_id')
@@ -56,7 +75,12 @@ export async function addMembers(db: Db, workspaceId: string, groupId: string, m
 }
 
 /** Deletes the listed memberships; returns the ids really removed (absent ones are a no-op). */
-export async function removeMembers(db: Db, workspaceId: string, groupId: string, ids: string[]): Promise<string[]> {
+export async function removeMembers(
+  db: Db,
+  workspaceId: string,
+  groupId: string,
+  ids: string[],
+): Promise<string[]> {
   const removed: string[] = [];
   for (const chunk of chunks([...new Set(ids)])) {
     const rows = await db
@@ -75,8 +99,16 @@ export async function removeMembers(db: Db, workspaceId: string, groupId: string
  * Deletes every membership of the group except the listed ones (the "remove" half of an exact-set
  * replace, computed in SQL); returns the ids removed.
  */
-export async function retainMembers(db: Db, workspaceId: string, groupId: string, keep: string[]): Promise<string[]> {
-  let q = db.deleteFrom('group_members').where('workspace_id', '=', workspaceId).where('group_id', '=', groupId);
+export async function retainMembers(
+  db: Db,
+  workspaceId: string,
+  groupId: string,
+  keep: string[],
+): Promise<string[]> {
+  let q = db
+    .deleteFrom('group_members')
+    .where('workspace_id', '=', workspaceId)
+    .where('group_id', '=', groupId);
   const unique = [...new Set(keep)];
   if (unique.length > 0) q = q.where('member_id', 'not in', unique);
   const rows = await q.returning('member_id').execute();
@@ -93,17 +125,28 @@ export async function pageMembers(
 ): Promise<MemberRow[]> {
   let q = db
     .selectFrom('group_members as m')
-    .leftJoin('users as u', (j) => j.onRef('u.workspace_id', '=', 'm.workspace_id').onRef('u.id', '=', 'm.member_id'))
+    .leftJoin('users as u', (j) =>
+      j.onRef('u.workspace_id', '=', 'm.workspace_id').onRef('u.id', '=', 'm.member_id'),
+    )
     .select(['m.member_id', 'm.member_type', 'u.display_name', 'u.user_name'])
     .where('m.workspace_id', '=', workspaceId)
     .where('m.group_id', '=', groupId);
   if (afterId !== undefined) q = q.where('m.member_id', '>', afterId);
   const rows = await q.orderBy('m.member_id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.member_id, type: r.member_type, display: r.display_name ?? r.user_name ?? null }));
+  return rows.map((r) => ({
+    id: r.member_id,
+    type: r.member_type,
+    display: r.display_name ?? r.user_name ?? null,
+  }));
 }
 
 /** Whether a member belongs to a group (for tests and use cases that need one answer, not the list). */
-export async function isMember(db: Db, workspaceId: string, groupId: string, memberId: string): Promise<boolean> {
+export async function isMember(
+  db: Db,
+  workspaceId: string,
+  groupId: string,
+  memberId: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('group_members')
     .select('member_id')

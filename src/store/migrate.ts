@@ -3,6 +3,7 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-groups-roles.js';
 import * as m003 from './migrations/003-webhooks-logs.js';
 import * as m004 from './migrations/004-console.js';
+import * as m005 from './migrations/005-extensions.js';
 
 // Migrations are imported statically (not read from disk) so they work the same from any working directory.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-groups-roles': m002,
   '003-webhooks-logs': m003,
   '004-console': m004,
+  '005-extensions': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,8 @@
 import type { Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { Engine } from './db.js';
+import type { SortValue } from '../scim/cursor.js';
 import { supportsRowLocks } from './dialect.js';
+import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
 import type { Database, UserTable } from './tables.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -154,20 +156,38 @@ export interface ListQuery {
   where?: RawBuilder<SqlBool>;
   /** Keyset: only ids greater than this (ascending id order). */
   afterId?: string;
+  /** Sorted and keyset paging (store/paging.ts); without it the order is by id. */
+  keyset?: KeysetQuery;
   offset?: number;
   limit: number;
 }
 
 /** One page of users in id order (ids are time-ordered and immutable, so the order is stable). */
 export async function listUsers(db: Db, workspaceId: string, q: ListQuery): Promise<UserRecord[]> {
+  return (await listUsersKeyed(db, workspaceId, q)).map((r) => r.user);
+}
+
+/** One page of users with each row's sort value (for cursors), in the order `q.keyset` asks. */
+export async function listUsersKeyed(
+  db: Db,
+  workspaceId: string,
+  q: ListQuery,
+): Promise<{ user: UserRecord; sortValue: SortValue }[]> {
   if (q.limit <= 0) return [];
-  let query = db.selectFrom('users as u').selectAll('u').where('u.workspace_id', '=', workspaceId);
+  const keyset: KeysetQuery = q.keyset ?? {};
+  let query = db
+    .selectFrom('users as u')
+    .selectAll('u')
+    .select(sortValueSelect(keyset).as('sort_value'))
+    .where('u.workspace_id', '=', workspaceId);
   if (q.where) query = query.where(q.where);
   if (q.afterId !== undefined) query = query.where('u.id', '>', q.afterId);
-  query = query.orderBy('u.id').limit(q.limit);
+  if (keyset.after) query = query.where(keysetCondition('u', { ...keyset, after: keyset.after }));
+  for (const t of orderTerms('u', keyset)) query = query.orderBy(t.expr, t.direction);
+  query = query.limit(q.limit);
   if (q.offset) query = query.offset(q.offset);
   const rows = await query.execute();
-  return rows.map(toUserRecord);
+  return rows.map((r) => ({ user: toUserRecord(r), sortValue: toSortValue(r.sort_value) }));
 }
 
 /** The number of users matching a filter. */

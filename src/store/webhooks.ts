@@ -53,11 +53,11 @@ export interface WebhookAttemptTable {
   created_at: string;
 }
 
-export interface WebhookTables {
+export type WebhookTables = {
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
-}
+};
 
 export type WebhookDb = Kysely<Database & WebhookTables>;
 
@@ -92,10 +92,17 @@ export function toEndpoint(row: WebhookEndpointTable): WebhookEndpoint {
   };
 }
 
-/** Stores a new endpoint; its fan-out cursor starts at the workspace's current position (future events only). */
+/** Stores a new endpoint (call before appending its `webhook.created`); it receives only later events. */
 export async function insertEndpoint(db: Db, e: WebhookEndpoint, secret: string): Promise<void> {
   const w = withWebhookTables(db);
-  const ws = await w.selectFrom('workspaces').select('event_seq').where('id', '=', e.workspaceId).executeTakeFirstOrThrow();
+  // A no-op update locks the workspace's counter row (as appendEvents will), so the next position is
+  // this endpoint's own `webhook.created` event and the cursor skips exactly that one.
+  const ws = await w
+    .updateTable('workspaces')
+    .set({ event_seq: sql`event_seq` })
+    .where('id', '=', e.workspaceId)
+    .returning('event_seq')
+    .executeTakeFirstOrThrow();
   await w
     .insertInto('webhook_endpoints')
     .values({
@@ -107,7 +114,7 @@ export async function insertEndpoint(db: Db, e: WebhookEndpoint, secret: string)
       event_types: JSON.stringify(e.eventTypes),
       enabled: e.enabled ? 1 : 0,
       disabled_reason: e.disabledReason,
-      cursor_position: Number(ws.event_seq),
+      cursor_position: Number(ws.event_seq) + 1,
       created_at: e.createdAt,
       updated_at: e.updatedAt,
     })

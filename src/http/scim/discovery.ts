@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { BULK_LIMITS } from '../../scim/bulk.js';
+import { CURSOR_TIMEOUT_SECONDS } from '../../scim/cursor.js';
 import {
   type Capabilities,
   findSchemaById,
@@ -12,13 +12,12 @@ import {
 } from '../../scim/discovery.js';
 import { forbidden, notFound } from '../../scim/errors.js';
 import { DEFAULT_PAGE_SIZE, listResponse } from '../../scim/list.js';
-import { CURSOR_TIMEOUT_SECONDS } from '../../scim/cursor.js';
 import { queryOf, type ScimServices, scimState, sendScim } from './context.js';
 
 /** What /ServiceProviderConfig advertises: read from config and from each feature's own limits. */
 export function capabilitiesOf(deps: Deps): Capabilities {
   return {
-    bulk: BULK_LIMITS,
+    bulk: null, // BULK_LIMITS once POST /Bulk is served
     maxResults: deps.config.maxResults,
     defaultPageSize: DEFAULT_PAGE_SIZE,
     cursor: { timeoutSeconds: CURSOR_TIMEOUT_SECONDS },

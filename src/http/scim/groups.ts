@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.js';
 import { createGroup, deleteGroup, getGroup, patchGroup, replaceGroup } from '../../directory/groups.js';
 import { listGroups } from '../../directory/list-groups.js';
 import type { Caller } from '../../directory/users.js';
-import type { Deps } from '../../deps.js';
 import { matchesIfNoneMatch } from '../../scim/etag.js';
 import { listResponse, readListParams } from '../../scim/list.js';
 import { type Projection, projectResource, readProjection, wantsAttribute } from '../../scim/projection.js';
@@ -98,7 +98,13 @@ async function sendGroup(
   projection: Projection = readProjection(queryOf(request)),
 ): Promise<FastifyReply> {
   const state = scimState(request);
-  const options: RenderOptions = { deps: services.deps, caller: state.caller, ctx: state.groupContext, baseUrl: state.baseUrl, projection };
+  const options: RenderOptions = {
+    deps: services.deps,
+    caller: state.caller,
+    ctx: state.groupContext,
+    baseUrl: state.baseUrl,
+    projection,
+  };
   reply.header('ETag', etagOf(group.version));
   if (status === 201) reply.header('Location', `${state.baseUrl}/Groups/${group.id}`);
   const body = await bodyOf(groupJson(group, options));
@@ -114,7 +120,12 @@ async function* listJson(head: string, groups: GroupRecord[], o: RenderOptions):
   yield ']}';
 }
 
-async function sendList(services: ScimServices, request: FastifyRequest, reply: FastifyReply, source: Record<string, unknown>) {
+async function sendList(
+  services: ScimServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  source: Record<string, unknown>,
+) {
   const state = scimState(request);
   const { deps } = services;
   const params = readListParams(source, deps.config.maxResults);
@@ -127,7 +138,10 @@ async function sendList(services: ScimServices, request: FastifyRequest, reply: 
   };
   const page = await listGroups(deps, state.caller, params, state.groupContext, services.pages);
   // The envelope with an empty Resources array, opened so the groups can be streamed into it.
-  const envelope = JSON.stringify({ ...listResponse([], page.totalResults, page.startIndex), itemsPerPage: page.groups.length });
+  const envelope = JSON.stringify({
+    ...listResponse([], page.totalResults, page.startIndex),
+    itemsPerPage: page.groups.length,
+  });
   const head = envelope.slice(0, -2);
   const body = await bodyOf(listJson(head, page.groups, options));
   return reply.code(200).header('content-type', SCIM_CONTENT_TYPE).send(body);
@@ -174,7 +188,14 @@ export function registerGroupRoutes(app: FastifyInstance, services: ScimServices
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const state = scimState(request);
-    const result = await replaceGroup(deps, state.caller, request.params.id, request.body, state.groupContext, header(request, 'if-match'));
+    const result = await replaceGroup(
+      deps,
+      state.caller,
+      request.params.id,
+      request.body,
+      state.groupContext,
+      header(request, 'if-match'),
+    );
     state.notes.push(...result.notes);
     return sendGroup(services, request, reply, 200, result.group);
   });
@@ -183,7 +204,14 @@ export function registerGroupRoutes(app: FastifyInstance, services: ScimServices
     const state = scimState(request);
     // Read the projection first: a malformed one is a 400 before anything is written.
     const projection = patchProjection(request);
-    const result = await patchGroup(deps, state.caller, request.params.id, request.body, state.groupContext, header(request, 'if-match'));
+    const result = await patchGroup(
+      deps,
+      state.caller,
+      request.params.id,
+      request.body,
+      state.groupContext,
+      header(request, 'if-match'),
+    );
     state.notes.push(...result.notes);
     // Entra: "returning a body with a list of all the members isn't advisable" — 204 unless asked.
     if (!projection) return reply.code(204).header('ETag', etagOf(result.group.version)).send();

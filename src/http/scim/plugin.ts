@@ -12,12 +12,14 @@ import {
   unauthorized,
   unsupportedMediaType,
 } from '../../scim/errors.js';
-import { groupContext, userContext } from '../../scim/resource-types.js';
+import { createExtensionCache } from '../../workspaces/extensions.js';
 import { scimUnavailableReason } from '../../workspaces/workspaces.js';
 import type { DomainResolver } from '../middleware/domains.js';
 import { createRateLimiter } from '../middleware/rate-limit.js';
 import { header, type ScimServices, sendScim } from './context.js';
+import { registerDiscoveryRoutes } from './discovery.js';
 import { registerGroupRoutes } from './groups.js';
+import { installProvisioningLog } from './provisioning-log-hook.js';
 import { registerUserRoutes } from './users.js';
 
 export const SCIM_PREFIX = '/api/v1/auth/scim';
@@ -65,6 +67,8 @@ export async function scimPlugin(
 ): Promise<void> {
   const { deps, domains } = opts;
   const limiter = createRateLimiter(deps.config.rateLimitRps);
+  // Custom schema extensions: no query while the workspace is unchanged (see createExtensionCache).
+  const extensions = createExtensionCache();
 
   app.setErrorHandler((error, request, reply) => sendScimError(reply, toScimError(error, request)));
   app.setNotFoundHandler((request, reply) =>
@@ -91,6 +95,7 @@ export async function scimPlugin(
     const reason = scimUnavailableReason(auth.workspace);
     if (reason) throw forbidden(reason);
     const base = deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
+    const contexts = await extensions.contexts(deps, auth.workspace);
     request.scim = {
       caller: {
         workspace: auth.workspace,
@@ -99,17 +104,20 @@ export async function scimPlugin(
           id: auth.token.id,
           ip: request.ip,
           userAgent: header(request, 'user-agent') ?? null,
+          positions: [],
         },
       },
-      userContext: userContext(),
-      groupContext: groupContext(),
+      userContext: contexts.user,
+      groupContext: contexts.group,
       baseUrl: `${base}${SCIM_PREFIX}`,
       notes: [],
     };
   });
 
+  installProvisioningLog(app, deps);
   registerUserRoutes(app, opts);
   registerGroupRoutes(app, opts);
+  registerDiscoveryRoutes(app, opts);
 
   // RFC 7644 §3.11: /Me needs a token that is a user; Rollcall's tokens belong to workspaces.
   app.all('/Me', async () => {

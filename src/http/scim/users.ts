@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listUsers } from '../../directory/list-users.js';
+import { effectiveRoles } from '../../directory/roles.js';
 import {
   type Caller,
   createUser,
@@ -32,8 +33,23 @@ async function renderUsers(
         users.map((u) => u.id),
       )
     : undefined;
+  // `roles` is derived (read-only) from group→role mappings, but only for users whose client sent no
+  // roles of its own: a client's roles are kept and returned as sent.
+  const needRoles = wantsAttribute(projection, ctx, 'roles')
+    ? users.filter((u) => u.document.roles === undefined)
+    : [];
+  const roles =
+    needRoles.length > 0
+      ? await effectiveRoles(
+          services.deps.store.db,
+          caller.workspace.id,
+          needRoles.map((u) => u.id),
+          caller.workspace.settings.defaultRole,
+        )
+      : undefined;
   return users.map((u) => {
     const list = groups?.get(u.id);
+    const role = roles?.get(u.id);
     const derived = list
       ? {
           groups: list.map((g) => ({
@@ -44,7 +60,10 @@ async function renderUsers(
           })),
         }
       : {};
-    return projectResource(renderResource(u, ctx, baseUrl, derived), projection, ctx);
+    const withRole = role
+      ? { ...derived, roles: [{ value: role, type: 'workspace', primary: true }] }
+      : derived;
+    return projectResource(renderResource(u, ctx, baseUrl, withRole), projection, ctx);
   });
 }
 
@@ -89,7 +108,7 @@ async function sendList(
     state.baseUrl,
     projection,
   );
-  return sendScim(reply, 200, listResponse(resources, page.totalResults, page.startIndex));
+  return sendScim(reply, 200, listResponse(resources, page.totalResults, page.startIndex, page));
 }
 
 type IdParams = { Params: { id: string } };

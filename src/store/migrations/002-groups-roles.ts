@@ -5,7 +5,11 @@ import type { Kysely } from 'kysely';
 /** Adds the guard's state table and the index the guard counts deprovisioning events with. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   // The guard counts `user.suspended` / `user.deleted` events of one workspace in a time window.
-  await db.schema.createIndex('events_type_created').on('events').columns(['workspace_id', 'type', 'created_at']).execute();
+  await db.schema
+    .createIndex('events_type_created')
+    .on('events')
+    .columns(['workspace_id', 'type', 'created_at'])
+    .execute();
 
   // One row per workspace that has tripped the guard: the pending refusal and the last Admin confirmation.
   await db.schema

@@ -16,7 +16,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('last_sign_in_at', 'text')
     .execute();
-  await db.schema.createIndex('admins_email').unique().on('admins').columns(['workspace_id', 'email_norm']).execute();
+  await db.schema
+    .createIndex('admins_email')
+    .unique()
+    .on('admins')
+    .columns(['workspace_id', 'email_norm'])
+    .execute();
   // Sign-in looks an email up across workspaces.
   await db.schema.createIndex('admins_email_norm').on('admins').column('email_norm').execute();
 
@@ -43,5 +48,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ip', 'text')
     .addColumn('user_agent', 'text')
     .execute();
-  await db.schema.createIndex('admin_sessions_admin').on('admin_sessions').columns(['workspace_id', 'admin_id']).execute();
+  await db.schema
+    .createIndex('admin_sessions_admin')
+    .on('admin_sessions')
+    .columns(['workspace_id', 'admin_id'])
+    .execute();
 }

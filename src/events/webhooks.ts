@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps.js';
+import { isoNow } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { requeueDelivery } from '../store/webhook-deliveries.js';
+import {
+  deleteEndpointRow,
+  findEndpoint,
+  insertEndpoint,
+  updateEndpointRow,
+  type WebhookEndpoint,
+} from '../store/webhooks.js';
+import { type Actor, appendEvents } from './append.js';
+import { checkWebhookUrl } from './webhook-url.js';
+
+/** A webhook input problem (bad URL, bad event type): the edge renders it as a 400. */
+export class WebhookInputError extends Error {}
+
+/** Standard Webhooks secrets: `whsec_` + base64 of 24 random bytes (the package's expected form). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+const TYPE_PATTERN = /^(\*|[a-z_]+\.(\*|[a-z_]+))$/;
+
+function checkEventTypes(types: string[] | undefined): string[] {
+  const list = types && types.length > 0 ? [...new Set(types)] : ['*'];
+  for (const t of list) if (!TYPE_PATTERN.test(t)) throw new WebhookInputError(`"${t}" is not an event type pattern.`);
+  return list;
+}
+
+async function checkUrl(deps: Deps, url: string): Promise<string> {
+  const check = await checkWebhookUrl(url, { allowPrivate: deps.config.webhookAllowPrivate });
+  if (!check.ok) throw new WebhookInputError(check.reason);
+  return check.url;
+}
+
+/** What an event records about an endpoint: never the secret. */
+function endpointState(e: WebhookEndpoint): WebhookEndpoint {
+  return { ...e };
+}
+
+export interface EndpointInput {
+  url?: string;
+  description?: string | null;
+  eventTypes?: string[];
+  enabled?: boolean;
+}
+
+/** Registers an endpoint; the signing secret is returned this once (it is needed to verify). */
+export async function createEndpoint(
+  deps: Deps,
+  workspaceId: string,
+  input: EndpointInput & { url: string },
+  actor: Actor,
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  const url = await checkUrl(deps, input.url);
+  const now = isoNow(deps.clock);
+  const endpoint: WebhookEndpoint = {
+    id: newId(),
+    workspaceId,
+    url,
+    description: input.description ?? null,
+    eventTypes: checkEventTypes(input.eventTypes),
+    enabled: input.enabled ?? true,
+    disabledReason: input.enabled === false ? 'Disabled by an administrator.' : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const secret = newWebhookSecret();
+  await deps.store.db.transaction().execute(async (trx) => {
+    await insertEndpoint(trx, endpoint, secret);
+    const event = { type: 'webhook.created', resourceType: 'Webhook', resourceId: endpoint.id, data: endpointState(endpoint) };
+    await appendEvents(trx, workspaceId, actor, [event], now);
+  });
+  return { endpoint, secret };
+}
+
+/** Changes an endpoint; enabling it again clears the reason it was disabled. */
+export async function updateEndpoint(
+  deps: Deps,
+  workspaceId: string,
+  id: string,
+  input: EndpointInput,
+  actor: Actor,
+): Promise<WebhookEndpoint | undefined> {
+  const url = input.url === undefined ? undefined : await checkUrl(deps, input.url);
+  const eventTypes = input.eventTypes === undefined ? undefined : checkEventTypes(input.eventTypes);
+  return deps.store.db.transaction().execute(async (trx) => {
+    const current = await findEndpoint(trx, workspaceId, id);
+    if (!current) return undefined;
+    const now = isoNow(deps.clock);
+    const enabled = input.enabled ?? current.enabled;
+    const next: WebhookEndpoint = {
+      ...current,
+      url: url ?? current.url,
+      description: input.description === undefined ? current.description : input.description,
+      eventTypes: eventTypes ?? current.eventTypes,
+      enabled,
+      disabledReason: enabled ? null : input.enabled === false ? 'Disabled by an administrator.' : current.disabledReason,
+      updatedAt: now,
+    };
+    await updateEndpointRow(trx, next);
+    const event = { type: 'webhook.updated', resourceType: 'Webhook', resourceId: id, data: endpointState(next) };
+    await appendEvents(trx, workspaceId, actor, [event], now);
+    return next;
+  });
+}
+
+/** Removes an endpoint and its delivery log. */
+export async function deleteEndpoint(deps: Deps, workspaceId: string, id: string, actor: Actor): Promise<boolean> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const current = await findEndpoint(trx, workspaceId, id);
+    if (!current) return false;
+    const now = isoNow(deps.clock);
+    await deleteEndpointRow(trx, workspaceId, id);
+    const event = { type: 'webhook.deleted', resourceType: 'Webhook', resourceId: id, data: endpointState(current) };
+    await appendEvents(trx, workspaceId, actor, [event], now);
+    return true;
+  });
+}
+
+/** Manual redelivery: the delivery goes back in the queue now, whatever its state. */
+export async function redeliver(deps: Deps, workspaceId: string, endpointId: string, deliveryId: string): Promise<boolean> {
+  return requeueDelivery(deps.store.db, workspaceId, endpointId, deliveryId, isoNow(deps.clock));
+}

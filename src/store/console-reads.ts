@@ -1,0 +1,128 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { type GroupRecord, toGroupRecord } from './groups.js';
+import { type Db, toUserRecord, type UserRecord } from './users.js';
+
+// Read queries behind the admin console's lists: keyset pages (never offsets, never everything).
+
+export interface MemberQuery {
+  /** Case-insensitive substring of userName or displayName. */
+  q?: string;
+  status?: 'active' | 'suspended';
+  /** An effective role (group mapping, else own role, else `defaultRole`). */
+  role?: string;
+  defaultRole: string;
+  groupId?: string;
+  afterId?: string;
+  limit: number;
+}
+
+/** `%q%` for LIKE with the pattern characters escaped (`\` is the escape on both engines). */
+function containsPattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function memberWhere(q: Omit<MemberQuery, 'afterId' | 'limit'>, workspaceId: string): Expression<SqlBool>[] {
+  const parts: Expression<SqlBool>[] = [];
+  if (q.q) {
+    const p = containsPattern(q.q);
+    parts.push(
+      sql<SqlBool>`(u.user_name_norm like ${p} escape '\\' or u.display_name_norm like ${p} escape '\\')`,
+    );
+  }
+  if (q.status) parts.push(sql<SqlBool>`u.active = ${q.status === 'active' ? 1 : 0}`);
+  if (q.role) {
+    // The effective role (as directory/roles.ts computes it): the highest role mapped to one of the
+    // member's groups, else the member's own role, else the workspace default.
+    parts.push(sql<SqlBool>`(case (select max(case g.role when 'Admin' then 4 when 'Editor' then 3 when 'Viewer' then 2 when 'Guest' then 1 end)
+        from group_members m join groups g on g.workspace_id = m.workspace_id and g.id = m.group_id
+        where m.workspace_id = u.workspace_id and m.member_id = u.id)
+      when 4 then 'Admin' when 3 then 'Editor' when 2 then 'Viewer' when 1 then 'Guest'
+      else coalesce(u.role, ${q.defaultRole}) end) = ${q.role}`);
+  }
+  if (q.groupId) {
+    parts.push(
+      sql<SqlBool>`u.id in (select m.member_id from group_members m where m.workspace_id = ${workspaceId} and m.group_id = ${q.groupId})`,
+    );
+  }
+  return parts;
+}
+
+/** One page of members in id order (time-ordered ids) after `afterId`, filtered in SQL. */
+export async function pageMembersFiltered(
+  db: Db,
+  workspaceId: string,
+  q: MemberQuery,
+): Promise<UserRecord[]> {
+  let query = db.selectFrom('users as u').selectAll('u').where('u.workspace_id', '=', workspaceId);
+  for (const w of memberWhere(q, workspaceId)) query = query.where(w);
+  if (q.afterId) query = query.where('u.id', '>', q.afterId);
+  const rows = await query.orderBy('u.id').limit(q.limit).execute();
+  return rows.map(toUserRecord);
+}
+
+/** How many members match the same filters (for "1-50 of 100,000"). */
+export async function countMembersFiltered(
+  db: Db,
+  workspaceId: string,
+  q: Omit<MemberQuery, 'afterId' | 'limit'>,
+): Promise<number> {
+  let query = db
+    .selectFrom('users as u')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('u.workspace_id', '=', workspaceId);
+  for (const w of memberWhere(q, workspaceId)) query = query.where(w);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/** One page of groups in id order, optionally by a displayName substring. */
+export async function pageGroupsFiltered(
+  db: Db,
+  workspaceId: string,
+  q: { q?: string; afterId?: string; limit: number },
+): Promise<{ groups: GroupRecord[]; total: number }> {
+  let query = db.selectFrom('groups as g').where('g.workspace_id', '=', workspaceId);
+  if (q.q) query = query.where(sql<SqlBool>`g.display_name_norm like ${containsPattern(q.q)} escape '\\'`);
+  const total = Number(
+    (await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+  );
+  let page = query.selectAll('g');
+  if (q.afterId) page = page.where('g.id', '>', q.afterId);
+  const rows = await page.orderBy('g.id').limit(q.limit).execute();
+  return { groups: rows.map(toGroupRecord), total };
+}
+
+/** The groups of one member, with the role each grants. */
+export async function groupsOfMember(
+  db: Db,
+  workspaceId: string,
+  memberId: string,
+): Promise<{ id: string; displayName: string; role: string | null }[]> {
+  const rows = await db
+    .selectFrom('group_members as m')
+    .innerJoin('groups as g', (j) =>
+      j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
+    )
+    .select(['g.id', 'g.display_name', 'g.role'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.member_id', '=', memberId)
+    .orderBy('g.display_name_norm')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
+}
+
+/** The latest change made with an API token (a SCIM write), as a fallback activity signal. */
+export async function lastTokenWrite(
+  db: Db,
+  workspaceId: string,
+): Promise<{ createdAt: string; userAgent: string | null; type: string } | undefined> {
+  const row = await db
+    .selectFrom('events')
+    .select(['created_at', 'user_agent', 'type'])
+    .where('workspace_id', '=', workspaceId)
+    .where('actor_type', '=', 'token')
+    .orderBy('position', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { createdAt: row.created_at, userAgent: row.user_agent, type: row.type } : undefined;
+}

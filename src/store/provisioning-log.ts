@@ -1,0 +1,130 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './tables.js';
+import type { Db } from './users.js';
+
+// The provisioning log (migration 003): one row per SCIM request, written after the response.
+
+export type ProvisioningLogTables = {
+  provisioning_log: {
+    id: string;
+    workspace_id: string;
+    token_id: string | null;
+    method: string;
+    path: string;
+    status: number;
+    duration_ms: number;
+    idp: string;
+    ip: string | null;
+    user_agent: string | null;
+    notes: string;
+    request_body: string | null;
+    response_body: string | null;
+    resource_type: string | null;
+    resource_id: string | null;
+    event_positions: string;
+    created_at: string;
+  };
+};
+
+function typed(db: Db): Kysely<Database & ProvisioningLogTables> {
+  return (db as Kysely<Database>).withTables<ProvisioningLogTables>() as unknown as Kysely<Database & ProvisioningLogTables>;
+}
+
+export interface ProvisioningEntry {
+  id: string;
+  workspaceId: string;
+  tokenId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  idp: string;
+  ip: string | null;
+  userAgent: string | null;
+  notes: string[];
+  requestBody: string | null;
+  responseBody: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  eventPositions: number[];
+  createdAt: string;
+}
+
+/** Writes one entry (its own small statement, after the response was sent). */
+export async function insertProvisioningEntry(db: Db, e: ProvisioningEntry): Promise<void> {
+  await typed(db)
+    .insertInto('provisioning_log')
+    .values({
+      id: e.id,
+      workspace_id: e.workspaceId,
+      token_id: e.tokenId,
+      method: e.method,
+      path: e.path,
+      status: e.status,
+      duration_ms: e.durationMs,
+      idp: e.idp,
+      ip: e.ip,
+      user_agent: e.userAgent,
+      notes: JSON.stringify(e.notes),
+      request_body: e.requestBody,
+      response_body: e.responseBody,
+      resource_type: e.resourceType,
+      resource_id: e.resourceId,
+      event_positions: JSON.stringify(e.eventPositions),
+      created_at: e.createdAt,
+    })
+    .execute();
+}
+
+export interface ProvisioningQuery {
+  /** `success` (< 400), `error` (>= 400), or one status code. */
+  status?: 'success' | 'error' | number;
+  resourceId?: string;
+  resourceType?: string;
+  idp?: string;
+  since?: string;
+  until?: string;
+  /** Entries with an id before this one (newest-first keyset; ids are time-ordered UUIDv7). */
+  beforeId?: string;
+  limit: number;
+}
+
+/** A workspace's provisioning log, newest first, filtered; fetch limit+1 to know if there is more. */
+export async function queryProvisioningLog(db: Db, workspaceId: string, q: ProvisioningQuery): Promise<ProvisioningEntry[]> {
+  let query = typed(db).selectFrom('provisioning_log').selectAll().where('workspace_id', '=', workspaceId);
+  if (q.status === 'success') query = query.where('status', '<', 400);
+  else if (q.status === 'error') query = query.where('status', '>=', 400);
+  else if (typeof q.status === 'number') query = query.where('status', '=', q.status);
+  if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
+  if (q.resourceType) query = query.where('resource_type', '=', q.resourceType);
+  if (q.idp) query = query.where('idp', '=', q.idp);
+  if (q.since) query = query.where('created_at', '>=', q.since);
+  if (q.until) query = query.where('created_at', '<', q.until);
+  if (q.beforeId) query = query.where('id', '<', q.beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    tokenId: r.token_id,
+    method: r.method,
+    path: r.path,
+    status: Number(r.status),
+    durationMs: Number(r.duration_ms),
+    idp: r.idp,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    notes: JSON.parse(r.notes) as string[],
+    requestBody: r.request_body,
+    responseBody: r.response_body,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    eventPositions: JSON.parse(r.event_positions) as number[],
+    createdAt: r.created_at,
+  }));
+}
+
+/** Deletes entries older than a cutoff (the prune job). */
+export async function pruneProvisioningLog(db: Db, before: string): Promise<number> {
+  const r = await typed(db).deleteFrom('provisioning_log').where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

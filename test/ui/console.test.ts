@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createApp } from '../../src/app.js';
+import { inviteAdmin } from '../../src/auth/admins.js';
+import type { Deps } from '../../src/deps.js';
+import type { Workspace } from '../../src/store/workspaces.js';
+import { createWorkspace } from '../../src/workspaces/workspaces.js';
+import { createTestDeps } from '../helpers/engines.js';
+
+// The admin's real tasks, in a real browser against the real server: Debian's Chromium, headless.
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const shots = `${root}docs/screenshots/`;
+const missing = !existsSync(CHROMIUM);
+if (missing && process.env.CI)
+  throw new Error(`Chromium is required in CI but ${CHROMIUM} does not exist (apt-get install -y chromium).`);
+const skip = missing
+  ? `Chromium not found at ${CHROMIUM}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH`
+  : false;
+
+/** Builds the console once when web/dist is missing (npm test normally builds it first). */
+function ensureBuilt(): void {
+  if (existsSync(`${root}web/dist/index.html`)) return;
+  if (!existsSync(`${root}web/node_modules`))
+    execFileSync('npm', ['--prefix', 'web', 'ci', '--no-audit', '--no-fund'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  execFileSync('npm', ['--prefix', 'web', 'run', 'build'], { cwd: root, stdio: 'inherit' });
+}
+
+describe('admin console in a browser', { skip }, () => {
+  let deps: Deps;
+  let close: () => Promise<void>;
+  let app: FastifyInstance;
+  let base: string;
+  let workspace: Workspace;
+  let browser: Browser;
+  let page: Page;
+  let secret = '';
+  const password = 'a long enough passphrase';
+
+  const scim = (method: string, path: string, body?: unknown, token = secret) =>
+    fetch(`${base}/api/v1/auth/scim${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/scim+json',
+        'user-agent': 'Okta SCIM Client 1.0.0',
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  const shot = async (name: string) => {
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
+  };
+  const go = async (label: string, heading: string) => {
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: label, exact: true })
+      .click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
+
+  before(async () => {
+    ensureBuilt();
+    mkdirSync(shots, { recursive: true });
+    ({ deps, close } = await createTestDeps('sqlite'));
+    workspace = await createWorkspace(deps, 'acme', { name: 'Acme Corp' }, { type: 'system', id: null });
+    app = createApp(deps);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = app.server.address();
+    assert.ok(addr && typeof addr === 'object');
+    base = `http://127.0.0.1:${addr.port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await close?.();
+  });
+
+  it('accepts an invitation: sets a password and lands signed in', async () => {
+    const { token } = await inviteAdmin(
+      deps,
+      workspace,
+      { email: 'ada@acme.test', role: 'Admin' },
+      { type: 'cli', id: null },
+    );
+    await page.goto(`/invite/${token}`);
+    await page.getByRole('heading', { name: 'Set your password' }).waitFor();
+    await page.getByLabel('New password').fill(password);
+    await page.getByLabel('Repeat the password').fill(password);
+    await shot('invite');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
+    assert.match(page.url(), /\/settings\/api$/);
+  });
+
+  it('generates a token, shows it once, and copies it', async () => {
+    await page.getByLabel('Name').fill('Okta');
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const shown = page.getByTestId('token-secret');
+    secret = (await shown.textContent())?.trim() ?? '';
+    assert.match(secret, /^rc_[A-Za-z0-9_-]{43}$/);
+    await page.getByRole('button', { name: /Copy token/ }).click();
+    await page.getByRole('status').getByText('Copied').waitFor();
+    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), secret);
+    await shot('api-tokens-new');
+    await page.getByRole('button', { name: 'I have stored it safely' }).click();
+    await page.getByRole('row', { name: /Okta/ }).waitFor();
+    assert.equal(await page.getByTestId('token-secret').count(), 0);
+    await shot('api-tokens');
+  });
+
+  it('shows members and groups provisioned over SCIM with that token', async () => {
+    const ids: string[] = [];
+    for (const [given, family] of [
+      ['Grace', 'Hopper'],
+      ['Alan', 'Turing'],
+      ['Katherine', 'Johnson'],
+    ] as const) {
+      const userName = `${given.toLowerCase()}@acme.test`;
+      const r = await scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName,
+        displayName: `${given} ${family}`,
+        name: { givenName: given, familyName: family },
+        emails: [{ value: userName, type: 'work', primary: true }],
+        active: true,
+      });
+      assert.equal(r.status, 201, await r.clone().text());
+      ids.push(((await r.json()) as { id: string }).id);
+    }
+    const g = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Engineering',
+      members: ids.slice(0, 2).map((value) => ({ value })),
+    });
+    assert.equal(g.status, 201, await g.clone().text());
+
+    await go('Members', 'Members');
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+    await shot('members');
+    await page.getByLabel('Search').fill('turing');
+    await page.getByText('1 members').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Grace Hopper' }).count(), 0);
+    await page.getByRole('link', { name: 'Alan Turing' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Alan Turing' }).waitFor();
+    await page.getByRole('link', { name: 'Engineering' }).waitFor();
+    await shot('member');
+
+    await go('Groups', 'Groups');
+    await page.getByRole('link', { name: 'Engineering' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Engineering' }).waitFor();
+    await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
+  });
+
+  it('maps a group to a role, and members show where their role comes from', async () => {
+    await page.getByLabel('Role granted').selectOption('Editor');
+    await page.getByRole('button', { name: 'Save mapping' }).click();
+    await page.getByText('Members of Engineering now get at least Editor.').waitFor();
+    await shot('group');
+    await page.getByRole('link', { name: 'Grace Hopper' }).click();
+    await page.getByText('Mapped from the group Engineering').waitFor();
+  });
+
+  it('opens the change the identity provider made in the audit log', async () => {
+    await go('Audit log', 'Audit log');
+    await page.getByRole('link', { name: 'group.role_mapped' }).waitFor();
+    await page.getByLabel('Made by').selectOption('token');
+    await page.getByRole('link', { name: 'user.created' }).first().click();
+    await page.getByRole('heading', { level: 1, name: /Event #/ }).waitFor();
+    await page.getByText('Okta').first().waitFor();
+    await shot('audit-event');
+    await go('Provisioning log', 'Provisioning log');
+    await shot('provisioning-log');
+  });
+
+  it('shows the SCIM setup: base URL, switch, live status and provider guides', async () => {
+    await go('SCIM', 'SCIM');
+    const url = await page.getByLabel('Shared host').inputValue();
+    assert.equal(url, `${base}/api/v1/auth/scim`);
+    await page.getByRole('switch', { name: 'SCIM provisioning' }).waitFor();
+    await page.getByText('Okta', { exact: true }).first().waitFor();
+    await page.getByRole('tab', { name: 'Microsoft Entra ID' }).click();
+    await page.getByText('userPrincipalName → userName').waitFor();
+    await shot('scim');
+    await go('Workspace', 'Workspace settings');
+    await shot('workspace');
+  });
+
+  it('revokes the token after confirmation, and SCIM then answers 401', async () => {
+    assert.equal((await scim('GET', '/Users?count=1')).status, 200);
+    await go('API', 'API tokens');
+    await page.getByRole('button', { name: 'Revoke Okta' }).click();
+    const dialog = page.getByRole('dialog', { name: /Revoke "Okta"/ });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByRole('row', { name: /Okta/ }).getByText('revoked').waitFor();
+    assert.equal((await scim('GET', '/Users?count=1')).status, 401);
+  });
+
+  it('signs out and back in with the password; works at phone width with the keyboard', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the admin console' }).waitFor();
+    await page.getByLabel('Email').fill('ada@acme.test');
+    await page.getByLabel('Password').fill('wrong password here');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The email or password is not correct.').waitFor();
+    await page.getByLabel('Password').fill(password);
+    await shot('sign-in');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/members');
+    await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    // From the top of the page: the skip link first, then the menu button.
+    await page.evaluate('document.activeElement && document.activeElement.blur()');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Skip to content');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Menu');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Groups' }).waitFor();
+    await shot('members-phone');
+  });
+});

@@ -1,6 +1,8 @@
 import { type CursorPosition, decodeCursor, encodeCursor, type SortValue } from '../scim/cursor.js';
 import { invalidCursor } from '../scim/errors.js';
-import type { KeysetPosition, KeysetQuery, SortKey } from '../store/paging.js';
+import type { ListParams } from '../scim/list.js';
+import { type KeysetPosition, type KeysetQuery, type SortKey, sortSignature } from '../store/paging.js';
+import type { PageCache } from './page-cache.js';
 
 /** A row of a keyed page: the item, its id and its sort value (see store/paging.ts). */
 export interface KeyedRow<T> {
@@ -66,4 +68,60 @@ export async function cursorPage<T>(opts: {
   if (hasNext && nextFrom) out.nextCursor = encodeCursor({ direction: 'after', ...nextFrom }, signature);
   if (hasPrev && prevFrom) out.previousCursor = encodeCursor({ direction: 'before', ...prevFrom }, signature);
   return out;
+}
+
+/** What a resource list's store function takes (users and groups alike). */
+export interface RowQuery {
+  keyset?: KeysetQuery;
+  /** Keyset on id for index pagination in id order (see page-cache.ts). */
+  afterId?: string;
+  offset?: number;
+  limit: number;
+}
+
+export interface ResourcePage<T> {
+  items: T[];
+  /** Index pagination only (RFC 9865 cursor pages carry no startIndex). */
+  startIndex?: number;
+  nextCursor?: string;
+  previousCursor?: string;
+}
+
+/**
+ * One page of a resource list in any of the three modes: an RFC 9865 cursor page (keyset); an
+ * index page in id order (keyset through the page cache, OFFSET on a miss); an index page sorted
+ * by an attribute (OFFSET: the position of row N in a sorted order cannot be cached safely).
+ */
+export async function resourcePage<T extends { id: string }>(opts: {
+  params: ListParams;
+  sort: SortKey;
+  totalResults: number;
+  pages: PageCache;
+  /** Names the walk (workspace, resource type, filter) for the page cache. */
+  walkKey: string;
+  fetch: (q: RowQuery) => Promise<{ item: T; sortValue: SortValue }[]>;
+}): Promise<ResourcePage<T>> {
+  const { params, sort, totalResults, pages, walkKey, fetch } = opts;
+  if (params.cursor !== undefined) {
+    return cursorPage({
+      cursor: params.cursor,
+      count: params.count,
+      sort,
+      signature: sortSignature(params.sortBy, params.sortOrder),
+      fetch: async (keyset, limit) =>
+        (await fetch({ keyset, limit })).map((r) => ({ item: r.item, id: r.item.id, sortValue: r.sortValue })),
+    });
+  }
+  const startIndex = params.startIndex;
+  if (params.count === 0 || startIndex > totalResults) return { items: [], startIndex };
+  if (sort.expr !== undefined || sort.descending) {
+    const rows = await fetch({ keyset: { sort }, offset: startIndex - 1, limit: params.count });
+    return { items: rows.map((r) => r.item), startIndex };
+  }
+  const afterId = startIndex === 1 ? undefined : pages.get(`${walkKey}|${startIndex}`);
+  const rows = await fetch(afterId !== undefined ? { afterId, limit: params.count } : { offset: startIndex - 1, limit: params.count });
+  const items = rows.map((r) => r.item);
+  const last = items.at(-1);
+  if (last) pages.set(`${walkKey}|${startIndex + items.length}`, last.id);
+  return { items, startIndex };
 }

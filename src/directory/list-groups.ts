@@ -2,19 +2,24 @@ import type { Deps } from '../deps.js';
 import type { ListParams } from '../scim/list.js';
 import type { ResourceContext } from '../scim/resource-types.js';
 import { compileFilter } from '../store/filter-sql.js';
-import { countGroups, type GroupRecord, listGroupRows } from '../store/groups.js';
+import { countGroups, type GroupRecord, listGroupsKeyed } from '../store/groups.js';
+import { resolveSortKey } from '../store/paging.js';
+import { resourcePage } from './cursor-page.js';
 import type { PageCache } from './page-cache.js';
 import type { Caller } from './users.js';
 
 export interface GroupPage {
   groups: GroupRecord[];
   totalResults: number;
-  startIndex: number;
+  /** Index pagination only (RFC 9865 cursor pages carry no startIndex). */
+  startIndex?: number;
+  nextCursor?: string;
+  previousCursor?: string;
 }
 
 /**
  * GET /Groups: the filter runs in SQL (`members.value eq "<id>"` becomes an EXISTS on the
- * membership table); pages follow the immutable id order. Members are never loaded here.
+ * membership table); pages follow the requested sort, tie-broken by the immutable id. Members are never loaded here.
  */
 export async function listGroups(
   deps: Deps,
@@ -33,19 +38,20 @@ export async function listGroups(
         workspaceId,
       })
     : undefined;
+  const sort = resolveSortKey(params.sortBy, params.sortOrder, { engine: deps.store.engine, ctx, alias: 'g' });
   const totalResults = await countGroups(deps.store.db, workspaceId, where);
-  if (params.count === 0 || params.startIndex > totalResults) {
-    return { groups: [], totalResults, startIndex: params.startIndex };
-  }
-  // Prefixed so a groups walk never continues from a users walk with the same filter text.
-  const walkKey = `groups|${workspaceId}|${params.filter ? JSON.stringify(params.filter) : ''}`;
-  const afterId = params.startIndex === 1 ? undefined : pages.get(`${walkKey}|${params.startIndex}`);
-  const groups = await listGroupRows(deps.store.db, workspaceId, {
-    ...(where ? { where } : {}),
-    ...(afterId !== undefined ? { afterId } : { offset: params.startIndex - 1 }),
-    limit: params.count,
+  const { items, ...page } = await resourcePage({
+    params,
+    sort,
+    totalResults,
+    pages,
+    // Prefixed so a groups walk never continues from a users walk with the same filter text.
+    walkKey: `groups|${workspaceId}|${params.filter ? JSON.stringify(params.filter) : ''}`,
+    fetch: async (q) =>
+      (await listGroupsKeyed(deps.store.db, workspaceId, { ...(where ? { where } : {}), ...q })).map((r) => ({
+        item: r.group,
+        sortValue: r.sortValue,
+      })),
   });
-  const last = groups.at(-1);
-  if (last) pages.set(`${walkKey}|${params.startIndex + groups.length}`, last.id);
-  return { groups, totalResults, startIndex: params.startIndex };
+  return { groups: items, totalResults, ...page };
 }

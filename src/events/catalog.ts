@@ -18,9 +18,21 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'group.created', description: 'A group was created.', webhook: true },
   { type: 'group.updated', description: 'A group’s attributes changed.', webhook: true },
   { type: 'group.deleted', description: 'A group was deleted.', webhook: true },
-  { type: 'group.members_added', description: 'Members were added to a group (one event per request).', webhook: true },
-  { type: 'group.members_removed', description: 'Members were removed from a group (one event per request).', webhook: true },
-  { type: 'group.role_mapped', description: 'A group was mapped to a workspace role (or unmapped).', webhook: true },
+  {
+    type: 'group.members_added',
+    description: 'Members were added to a group (one event per request).',
+    webhook: true,
+  },
+  {
+    type: 'group.members_removed',
+    description: 'Members were removed from a group (one event per request).',
+    webhook: true,
+  },
+  {
+    type: 'group.role_mapped',
+    description: 'A group was mapped to a workspace role (or unmapped).',
+    webhook: true,
+  },
   { type: 'token.created', description: 'An API token was created.', webhook: true },
   { type: 'token.revoked', description: 'An API token was revoked.', webhook: true },
   { type: 'workspace.created', description: 'A workspace was created.', webhook: true },
@@ -28,7 +40,11 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'webhook.created', description: 'A webhook endpoint was registered.', webhook: true },
   { type: 'webhook.updated', description: 'A webhook endpoint was changed.', webhook: true },
   { type: 'webhook.deleted', description: 'A webhook endpoint was removed.', webhook: true },
-  { type: 'provisioning_log.read', description: 'The provisioning log (request bodies) was read.', webhook: false },
+  {
+    type: 'provisioning_log.read',
+    description: 'The provisioning log (request bodies) was read.',
+    webhook: false,
+  },
 ];
 
 const auditOnly = new Set(eventCatalog.filter((e) => !e.webhook).map((e) => e.type));
@@ -42,6 +58,8 @@ export function deliveredByDefault(type: string): boolean {
 export function matchesEventTypes(patterns: string[], type: string): boolean {
   return patterns.some(
     (p) =>
-      (p === '*' && deliveredByDefault(type)) || p === type || (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
+      (p === '*' && deliveredByDefault(type)) ||
+      p === type ||
+      (p.endsWith('.*') && type.startsWith(p.slice(0, -1))),
   );
 }

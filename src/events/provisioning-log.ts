@@ -25,7 +25,8 @@ export function detectIdp(userAgent: string | null | undefined): string {
 }
 
 // Keys whose values are secrets wherever they appear (SCIM password, or credentials some clients echo).
-const SECRET_KEYS = /^(password|secret|token|access_?token|refresh_?token|client_?secret|api_?key|authorization)$/i;
+const SECRET_KEYS =
+  /^(password|secret|token|access_?token|refresh_?token|client_?secret|api_?key|authorization)$/i;
 // Values that look like secrets even under an innocent key: our tokens, webhook secrets, bearer tokens, JWTs.
 const SECRET_VALUES = [
   /\brc_[A-Za-z0-9_-]{20,}/g,
@@ -50,7 +51,8 @@ export function redact(value: unknown): unknown {
       out[k] = SECRET_KEYS.test(k) && v !== null && v !== undefined ? '[redacted]' : redact(v);
     }
     // A PATCH `replace` of `password` carries the secret in `value`, beside `path: "password"`.
-    if (typeof out.path === 'string' && /(^|:|\.)password$/i.test(out.path) && 'value' in out) out.value = '[redacted]';
+    if (typeof out.path === 'string' && /(^|:|\.)password$/i.test(out.path) && 'value' in out)
+      out.value = '[redacted]';
     return out;
   }
   return value;
@@ -68,7 +70,9 @@ export function logBody(body: unknown): string | null {
     }
   }
   const text = typeof parsed === 'string' ? redactString(parsed) : JSON.stringify(redact(parsed));
-  return text.length > MAX_LOGGED_BODY ? `${text.slice(0, MAX_LOGGED_BODY)}…[truncated ${text.length - MAX_LOGGED_BODY} chars]` : text;
+  return text.length > MAX_LOGGED_BODY
+    ? `${text.slice(0, MAX_LOGGED_BODY)}…[truncated ${text.length - MAX_LOGGED_BODY} chars]`
+    : text;
 }
 
 /** The resource a SCIM path names: /Users/{id} or /Groups/{id} (else the created id from the response). */
@@ -81,7 +85,10 @@ export function resourceOf(path: string, responseBody: unknown): { type: string 
   return { type, id: created && typeof created.id === 'string' ? created.id : null };
 }
 
-export type ProvisioningRecord = Omit<ProvisioningEntry, 'id' | 'idp' | 'requestBody' | 'responseBody' | 'resourceType' | 'resourceId'> & {
+export type ProvisioningRecord = Omit<
+  ProvisioningEntry,
+  'id' | 'idp' | 'requestBody' | 'responseBody' | 'resourceType' | 'resourceId'
+> & {
   requestBody: unknown;
   responseBody: unknown;
 };

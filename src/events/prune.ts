@@ -7,7 +7,9 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** Deletes what is past retention: events (the audit log), finished deliveries, provisioning log. */
-export async function pruneLogs(deps: Deps): Promise<{ events: number; deliveries: number; provisioning: number }> {
+export async function pruneLogs(
+  deps: Deps,
+): Promise<{ events: number; deliveries: number; provisioning: number }> {
   const now = deps.clock.now().getTime();
   const auditCutoff = new Date(now - deps.config.auditRetentionDays * DAY_MS).toISOString();
   const logCutoff = new Date(now - deps.config.provisioningLogRetentionDays * DAY_MS).toISOString();

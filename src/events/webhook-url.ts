@@ -56,12 +56,15 @@ export async function checkWebhookUrl(raw: string, options: { allowPrivate: bool
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, reason: 'The webhook URL must use http or https.' };
   }
-  if (url.username || url.password) return { ok: false, reason: 'The webhook URL must not carry credentials.' };
+  if (url.username || url.password)
+    return { ok: false, reason: 'The webhook URL must not carry credentials.' };
   if (options.allowPrivate) return { ok: true, url: url.toString() };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+    addresses = isIP(host)
+      ? [host]
+      : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
   } catch {
     return { ok: false, reason: `The webhook host "${host}" does not resolve.` };
   }

@@ -2,7 +2,12 @@ import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../deps.js';
 import { newId } from '../lib/ids.js';
 import { type DeliveryOutcome, recordAttempt } from '../store/webhook-deliveries.js';
-import { type ClaimedDelivery, claimDueDeliveries, enabledEndpointIds, fanOutEndpoint } from '../store/webhooks.js';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  enabledEndpointIds,
+  fanOutEndpoint,
+} from '../store/webhooks.js';
 import { matchesEventTypes } from './catalog.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -27,7 +32,12 @@ export interface WorkerOptions {
 }
 
 /** Delay before retry n (1-based): base × 2^(n-1), capped, with ±20 % jitter so retries spread out. */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const raw = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(raw * (0.8 + 0.4 * random()));
 }
@@ -60,7 +70,12 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
     for (const ref of endpoints) {
       for (;;) {
         const now = clock.now().toISOString();
-        const n = await fanOutEndpoint(store.db, store.engine, ref, { now, batch: FAN_OUT_BATCH, newId, accept: matchesEventTypes });
+        const n = await fanOutEndpoint(store.db, store.engine, ref, {
+          now,
+          batch: FAN_OUT_BATCH,
+          newId,
+          accept: matchesEventTypes,
+        });
         if (n < FAN_OUT_BATCH) break;
       }
     }
@@ -138,10 +153,16 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
     await fanOut();
     const now = clock.now();
     const leaseUntil = new Date(now.getTime() + config.webhookTimeoutMs + 30_000).toISOString();
-    const claimed = await claimDueDeliveries(store.db, store.engine, { now: now.toISOString(), leaseUntil, limit: batch });
+    const claimed = await claimDueDeliveries(store.db, store.engine, {
+      now: now.toISOString(),
+      leaseUntil,
+      limit: batch,
+    });
     await Promise.all(
       claimed.map((d) =>
-        send(d).catch((e: unknown) => logger.error({ err: e, delivery: d.id }, 'webhook attempt not recorded')),
+        send(d).catch((e: unknown) =>
+          logger.error({ err: e, delivery: d.id }, 'webhook attempt not recorded'),
+        ),
       ),
     );
     return claimed.length;

@@ -25,7 +25,8 @@ const TYPE_PATTERN = /^(\*|[a-z_]+\.(\*|[a-z_]+))$/;
 
 function checkEventTypes(types: string[] | undefined): string[] {
   const list = types && types.length > 0 ? [...new Set(types)] : ['*'];
-  for (const t of list) if (!TYPE_PATTERN.test(t)) throw new WebhookInputError(`"${t}" is not an event type pattern.`);
+  for (const t of list)
+    if (!TYPE_PATTERN.test(t)) throw new WebhookInputError(`"${t}" is not an event type pattern.`);
   return list;
 }
 
@@ -70,7 +71,12 @@ export async function createEndpoint(
   const secret = newWebhookSecret();
   await deps.store.db.transaction().execute(async (trx) => {
     await insertEndpoint(trx, endpoint, secret);
-    const event = { type: 'webhook.created', resourceType: 'Webhook', resourceId: endpoint.id, data: endpointState(endpoint) };
+    const event = {
+      type: 'webhook.created',
+      resourceType: 'Webhook',
+      resourceId: endpoint.id,
+      data: endpointState(endpoint),
+    };
     await appendEvents(trx, workspaceId, actor, [event], now);
   });
   return { endpoint, secret };
@@ -97,30 +103,54 @@ export async function updateEndpoint(
       description: input.description === undefined ? current.description : input.description,
       eventTypes: eventTypes ?? current.eventTypes,
       enabled,
-      disabledReason: enabled ? null : input.enabled === false ? 'Disabled by an administrator.' : current.disabledReason,
+      disabledReason: enabled
+        ? null
+        : input.enabled === false
+          ? 'Disabled by an administrator.'
+          : current.disabledReason,
       updatedAt: now,
     };
     await updateEndpointRow(trx, next);
-    const event = { type: 'webhook.updated', resourceType: 'Webhook', resourceId: id, data: endpointState(next) };
+    const event = {
+      type: 'webhook.updated',
+      resourceType: 'Webhook',
+      resourceId: id,
+      data: endpointState(next),
+    };
     await appendEvents(trx, workspaceId, actor, [event], now);
     return next;
   });
 }
 
 /** Removes an endpoint and its delivery log. */
-export async function deleteEndpoint(deps: Deps, workspaceId: string, id: string, actor: Actor): Promise<boolean> {
+export async function deleteEndpoint(
+  deps: Deps,
+  workspaceId: string,
+  id: string,
+  actor: Actor,
+): Promise<boolean> {
   return deps.store.db.transaction().execute(async (trx) => {
     const current = await findEndpoint(trx, workspaceId, id);
     if (!current) return false;
     const now = isoNow(deps.clock);
     await deleteEndpointRow(trx, workspaceId, id);
-    const event = { type: 'webhook.deleted', resourceType: 'Webhook', resourceId: id, data: endpointState(current) };
+    const event = {
+      type: 'webhook.deleted',
+      resourceType: 'Webhook',
+      resourceId: id,
+      data: endpointState(current),
+    };
     await appendEvents(trx, workspaceId, actor, [event], now);
     return true;
   });
 }
 
 /** Manual redelivery: the delivery goes back in the queue now, whatever its state. */
-export async function redeliver(deps: Deps, workspaceId: string, endpointId: string, deliveryId: string): Promise<boolean> {
+export async function redeliver(
+  deps: Deps,
+  workspaceId: string,
+  endpointId: string,
+  deliveryId: string,
+): Promise<boolean> {
   return requeueDelivery(deps.store.db, workspaceId, endpointId, deliveryId, isoNow(deps.clock));
 }

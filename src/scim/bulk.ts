@@ -81,13 +81,17 @@ function readPath(op: BulkOperation, path: string): void {
   // `/Users`, `/Users/{id}`, also with a trailing slash or without the leading one.
   const m = /^\/?(users|groups)(?:\/([^/?#]+))?\/?$/i.exec(path.trim());
   if (!m) {
-    op.error = invalidValue(`Operation ${op.index}: "path" must be /Users, /Groups, /Users/{id} or /Groups/{id}.`);
+    op.error = invalidValue(
+      `Operation ${op.index}: "path" must be /Users, /Groups, /Users/{id} or /Groups/{id}.`,
+    );
     return;
   }
   op.resource = (m[1] as string).toLowerCase() === 'users' ? 'Users' : 'Groups';
   if (m[2] !== undefined) op.id = decodeURIComponent(m[2]);
-  if (op.method === 'POST' && op.id !== undefined) op.error = invalidValue(`Operation ${op.index}: POST goes to /Users or /Groups.`);
-  if (op.method !== 'POST' && op.id === undefined) op.error = invalidValue(`Operation ${op.index}: ${op.method} needs a resource id in "path".`);
+  if (op.method === 'POST' && op.id !== undefined)
+    op.error = invalidValue(`Operation ${op.index}: POST goes to /Users or /Groups.`);
+  if (op.method !== 'POST' && op.id === undefined)
+    op.error = invalidValue(`Operation ${op.index}: ${op.method} needs a resource id in "path".`);
 }
 
 function readOperation(raw: unknown, index: number): BulkOperation {
@@ -116,8 +120,10 @@ function readOperation(raw: unknown, index: number): BulkOperation {
     return op;
   }
   // RFC 7644 §3.7: bulkId is required for POST (it is how the client finds its new resource).
-  if (op.method === 'POST' && op.bulkId === undefined) op.error = invalidSyntax(`Operation ${index}: a POST needs a "bulkId".`);
-  else if (op.method !== 'DELETE' && !isObject(op.data)) op.error = invalidSyntax(`Operation ${index}: "data" must be an object.`);
+  if (op.method === 'POST' && op.bulkId === undefined)
+    op.error = invalidSyntax(`Operation ${index}: a POST needs a "bulkId".`);
+  else if (op.method !== 'DELETE' && !isObject(op.data))
+    op.error = invalidSyntax(`Operation ${index}: "data" must be an object.`);
   else readPath(op, op.path);
   op.references = findBulkReferences([op.data, op.id]);
   return op;
@@ -127,25 +133,32 @@ function readOperation(raw: unknown, index: number): BulkOperation {
  * Reads a BulkRequest (lenient on names' case and on a missing `schemas`). Too many operations is
  * 413 (RFC 7644 §3.7.4); a body that is not a BulkRequest is 400; a malformed operation fails alone.
  */
-export function parseBulkRequest(body: unknown, limits: { maxOperations: number } = BULK_LIMITS): BulkRequest {
+export function parseBulkRequest(
+  body: unknown,
+  limits: { maxOperations: number } = BULK_LIMITS,
+): BulkRequest {
   if (!isObject(body)) throw invalidSyntax('The request body must be a BulkRequest object.');
   const ops = pick(body, 'Operations');
   if (!Array.isArray(ops)) throw invalidSyntax('"Operations" must be an array of operations.');
   if (ops.length > limits.maxOperations) {
-    throw payloadTooLarge(`The bulk request has ${ops.length} operations; maxOperations is ${limits.maxOperations}.`);
+    throw payloadTooLarge(
+      `The bulk request has ${ops.length} operations; maxOperations is ${limits.maxOperations}.`,
+    );
   }
   const request: BulkRequest = { operations: ops.map(readOperation) };
   const failOnErrors = pick(body, 'failOnErrors');
   if (failOnErrors !== undefined && failOnErrors !== null) {
     const n = typeof failOnErrors === 'string' ? Number(failOnErrors) : failOnErrors;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw invalidValue('"failOnErrors" must be a positive integer.');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+      throw invalidValue('"failOnErrors" must be a positive integer.');
     request.failOnErrors = n;
   }
   // A bulkId names one new resource: a second POST with the same bulkId fails.
   const seen = new Set<string>();
   for (const op of request.operations) {
     if (op.error || op.method !== 'POST' || op.bulkId === undefined) continue;
-    if (seen.has(op.bulkId)) op.error = invalidValue(`Operation ${op.index}: bulkId "${op.bulkId}" is used by an earlier POST.`);
+    if (seen.has(op.bulkId))
+      op.error = invalidValue(`Operation ${op.index}: bulkId "${op.bulkId}" is used by an earlier POST.`);
     seen.add(op.bulkId);
   }
   return request;
@@ -158,7 +171,8 @@ export function parseBulkRequest(body: unknown, limits: { maxOperations: number 
  */
 export function planBulk(request: BulkRequest): BulkOperation[] {
   const creators = new Map<string, BulkOperation>();
-  for (const op of request.operations) if (!op.error && op.method === 'POST' && op.bulkId) creators.set(op.bulkId, op);
+  for (const op of request.operations)
+    if (!op.error && op.method === 'POST' && op.bulkId) creators.set(op.bulkId, op);
   const waitingOn = new Map<number, number>();
   const dependents = new Map<number, number[]>();
   for (const op of request.operations) {
@@ -166,8 +180,10 @@ export function planBulk(request: BulkRequest): BulkOperation[] {
     const creatorsOfOp: BulkOperation[] = [];
     for (const ref of op.references) {
       const creator = creators.get(ref);
-      if (!creator) op.error = invalidValue(`Operation ${op.index}: no valid POST in this request has bulkId "${ref}".`);
-      else if (creator === op) op.error = invalidValue(`Operation ${op.index}: it references its own bulkId "${ref}".`);
+      if (!creator)
+        op.error = invalidValue(`Operation ${op.index}: no valid POST in this request has bulkId "${ref}".`);
+      else if (creator === op)
+        op.error = invalidValue(`Operation ${op.index}: it references its own bulkId "${ref}".`);
       else creatorsOfOp.push(creator);
       if (op.error) break;
     }
@@ -193,7 +209,9 @@ export function planBulk(request: BulkRequest): BulkOperation[] {
   }
   for (const op of request.operations) {
     if (done.has(op.index)) continue;
-    op.error = invalidValue(`Operation ${op.index}: its bulkId references form a cycle (${op.references.join(', ')}).`);
+    op.error = invalidValue(
+      `Operation ${op.index}: its bulkId references form a cycle (${op.references.join(', ')}).`,
+    );
     order.push(op);
   }
   return order;

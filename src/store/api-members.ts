@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { GroupRecord } from './groups.js';
 import { toGroupRecord } from './groups.js';
-import { toUserRecord, type Db, type UserRecord } from './users.js';
+import { type Db, toUserRecord, type UserRecord } from './users.js';
 
 // Read queries of the REST API's directory views (members search, groups list): keyset pages on id.
 
@@ -67,7 +67,10 @@ export async function searchMembers(db: Db, workspaceId: string, q: MemberSearch
     query = query.where(sql<boolean>`${effective} = ${ROLE_RANK[q.role] ?? -1}`);
   }
   if (q.afterId) query = query.where('u.id', '>', q.afterId);
-  const rows = await query.orderBy('u.id').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('u.id')
+    .limit(q.limit + 1)
+    .execute();
   return rows.map(toUserRecord);
 }
 
@@ -80,7 +83,10 @@ export async function searchGroups(
   let query = db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId);
   if (q.q) query = query.where(sql<boolean>`display_name_norm like ${containsPattern(q.q)} escape '\\'`);
   if (q.afterId) query = query.where('id', '>', q.afterId);
-  const rows = await query.orderBy('id').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
   return rows.map(toGroupRecord);
 }
 

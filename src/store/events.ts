@@ -27,7 +27,12 @@ export function toEventRecord(row: EventTable): EventRecord {
 }
 
 /** Events of a workspace after a position, in position order (the feed). */
-export async function listEventsAfter(db: Db, workspaceId: string, after: number, limit: number): Promise<EventRecord[]> {
+export async function listEventsAfter(
+  db: Db,
+  workspaceId: string,
+  after: number,
+  limit: number,
+): Promise<EventRecord[]> {
   const rows = await db
     .selectFrom('events')
     .selectAll()

@@ -1,7 +1,9 @@
 import type { Selectable } from 'kysely';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { SortValue } from '../scim/cursor.js';
 import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
+import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
 import type { GroupTable } from './tables.js';
 import type { Db } from './users.js';
 
@@ -134,19 +136,41 @@ export async function decrementMemberCounts(db: Db, workspaceId: string, groupId
 export interface GroupListQuery {
   where?: RawBuilder<SqlBool>;
   afterId?: string;
+  /** Sorted and keyset paging (store/paging.ts); without it the order is by id. */
+  keyset?: KeysetQuery;
   offset?: number;
   limit: number;
 }
 
 /** One page of groups in id order (ids are time-ordered and immutable, so the order is stable). */
 export async function listGroupRows(db: Db, workspaceId: string, q: GroupListQuery): Promise<GroupRecord[]> {
+  return (await listGroupsKeyed(db, workspaceId, q)).map((r) => r.group);
+}
+
+/** One page of groups with each row's sort value (for cursors), in the order `q.keyset` asks. */
+export async function listGroupsKeyed(
+  db: Db,
+  workspaceId: string,
+  q: GroupListQuery,
+): Promise<{ group: GroupRecord; sortValue: SortValue }[]> {
   if (q.limit <= 0) return [];
-  let query = db.selectFrom('groups as g').selectAll('g').where('g.workspace_id', '=', workspaceId);
+  const keyset: KeysetQuery = q.keyset ?? {};
+  let query = db
+    .selectFrom('groups as g')
+    .selectAll('g')
+    .select(sortValueSelect(keyset).as('sort_value'))
+    .where('g.workspace_id', '=', workspaceId);
   if (q.where) query = query.where(q.where);
   if (q.afterId !== undefined) query = query.where('g.id', '>', q.afterId);
-  query = query.orderBy('g.id').limit(q.limit);
+  if (keyset.after) query = query.where(keysetCondition('g', { ...keyset, after: keyset.after }));
+  for (const t of orderTerms('g', keyset)) query = query.orderBy(t.expr, t.direction);
+  query = query.limit(q.limit);
   if (q.offset) query = query.offset(q.offset);
-  return (await query.execute()).map(toGroupRecord);
+  const rows = await query.execute();
+  return rows.map(({ sort_value, ...row }) => ({
+    group: toGroupRecord(row),
+    sortValue: toSortValue(sort_value),
+  }));
 }
 
 /** The number of groups matching a filter. */

@@ -23,6 +23,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
     provider,
     migrationTableName: 'rollcall_migrations',
     migrationLockTableName: 'rollcall_migrations_lock',
+    // Migrations are independent of each other; a database that got a later one first still takes the rest.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

@@ -27,7 +27,9 @@ export type ProvisioningLogTables = {
 };
 
 function typed(db: Db): Kysely<Database & ProvisioningLogTables> {
-  return (db as Kysely<Database>).withTables<ProvisioningLogTables>() as unknown as Kysely<Database & ProvisioningLogTables>;
+  return (db as Kysely<Database>).withTables<ProvisioningLogTables>() as unknown as Kysely<
+    Database & ProvisioningLogTables
+  >;
 }
 
 export interface ProvisioningEntry {
@@ -90,7 +92,11 @@ export interface ProvisioningQuery {
 }
 
 /** A workspace's provisioning log, newest first, filtered; fetch limit+1 to know if there is more. */
-export async function queryProvisioningLog(db: Db, workspaceId: string, q: ProvisioningQuery): Promise<ProvisioningEntry[]> {
+export async function queryProvisioningLog(
+  db: Db,
+  workspaceId: string,
+  q: ProvisioningQuery,
+): Promise<ProvisioningEntry[]> {
   let query = typed(db).selectFrom('provisioning_log').selectAll().where('workspace_id', '=', workspaceId);
   if (q.status === 'success') query = query.where('status', '<', 400);
   else if (q.status === 'error') query = query.where('status', '>=', 400);
@@ -101,7 +107,10 @@ export async function queryProvisioningLog(db: Db, workspaceId: string, q: Provi
   if (q.since) query = query.where('created_at', '>=', q.since);
   if (q.until) query = query.where('created_at', '<', q.until);
   if (q.beforeId) query = query.where('id', '<', q.beforeId);
-  const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     workspaceId: r.workspace_id,
@@ -125,6 +134,9 @@ export async function queryProvisioningLog(db: Db, workspaceId: string, q: Provi
 
 /** Deletes entries older than a cutoff (the prune job). */
 export async function pruneProvisioningLog(db: Db, before: string): Promise<number> {
-  const r = await typed(db).deleteFrom('provisioning_log').where('created_at', '<', before).executeTakeFirst();
+  const r = await typed(db)
+    .deleteFrom('provisioning_log')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

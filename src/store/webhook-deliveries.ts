@@ -23,10 +23,23 @@ export interface AttemptResult {
   outcome: DeliveryOutcome;
 }
 
-/** Records one attempt and the delivery's new state; a final failure disables the endpoint with its reason. */
-export async function recordAttempt(db: Db, r: AttemptResult, newId: () => string): Promise<void> {
+/**
+ * Records a batch of attempts and each delivery's new state in one transaction (one commit per
+ * worker pass, not per delivery); a final failure disables the endpoint with its reason.
+ */
+export async function recordAttempts(db: Db, results: AttemptResult[], newId: () => string): Promise<void> {
+  if (results.length === 0) return;
+  await withWebhookTables(db)
+    .transaction()
+    .execute(async (trx) => {
+      for (const r of results) await writeAttempt(trx, r, newId);
+    });
+}
+
+async function writeAttempt(db: Db, r: AttemptResult, newId: () => string): Promise<void> {
   const w = withWebhookTables(db);
-  await w.transaction().execute(async (trx) => {
+  {
+    const trx = w;
     await trx
       .insertInto('webhook_attempts')
       .values({
@@ -69,7 +82,7 @@ export async function recordAttempt(db: Db, r: AttemptResult, newId: () => strin
         .where('enabled', '=', 1)
         .execute();
     }
-  });
+  }
 }
 
 export interface DeliveryView {

@@ -141,13 +141,29 @@ export async function updateEndpointRow(db: Db, e: WebhookEndpoint): Promise<voi
 /** Deletes an endpoint with its deliveries and attempts. */
 export async function deleteEndpointRow(db: Db, workspaceId: string, id: string): Promise<void> {
   const w = withWebhookTables(db);
-  await w.deleteFrom('webhook_attempts').where('workspace_id', '=', workspaceId).where('endpoint_id', '=', id).execute();
-  await w.deleteFrom('webhook_deliveries').where('workspace_id', '=', workspaceId).where('endpoint_id', '=', id).execute();
-  await w.deleteFrom('webhook_endpoints').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await w
+    .deleteFrom('webhook_attempts')
+    .where('workspace_id', '=', workspaceId)
+    .where('endpoint_id', '=', id)
+    .execute();
+  await w
+    .deleteFrom('webhook_deliveries')
+    .where('workspace_id', '=', workspaceId)
+    .where('endpoint_id', '=', id)
+    .execute();
+  await w
+    .deleteFrom('webhook_endpoints')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
 
 /** One endpoint of a workspace. */
-export async function findEndpoint(db: Db, workspaceId: string, id: string): Promise<WebhookEndpoint | undefined> {
+export async function findEndpoint(
+  db: Db,
+  workspaceId: string,
+  id: string,
+): Promise<WebhookEndpoint | undefined> {
   const row = await withWebhookTables(db)
     .selectFrom('webhook_endpoints')
     .selectAll()
@@ -188,7 +204,12 @@ export async function fanOutEndpoint(
   db: Kysely<Database>,
   engine: Engine,
   ref: { id: string; workspaceId: string },
-  options: { now: string; batch: number; newId: () => string; accept: (patterns: string[], type: string) => boolean },
+  options: {
+    now: string;
+    batch: number;
+    newId: () => string;
+    accept: (patterns: string[], type: string) => boolean;
+  },
 ): Promise<number> {
   return withWebhookTables(db)
     .transaction()
@@ -316,7 +337,11 @@ export async function claimDueDeliveries(
       if (supportsRowLocks(engine)) q = q.forUpdate('d').skipLocked();
       const ids = (await q.execute()).map((r) => r.id);
       if (ids.length === 0) return [];
-      await trx.updateTable('webhook_deliveries').set({ locked_until: options.leaseUntil }).where('id', 'in', ids).execute();
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({ locked_until: options.leaseUntil })
+        .where('id', 'in', ids)
+        .execute();
       const rows = await trx
         .selectFrom('webhook_deliveries as d')
         .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')

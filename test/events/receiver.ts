@@ -5,7 +5,13 @@ export interface Received {
   id: string;
   headers: IncomingHttpHeaders;
   body: string;
-  json: { id: string; type: string; position: number; resource: { type: string; id: string } | null; data: unknown };
+  json: {
+    id: string;
+    type: string;
+    position: number;
+    resource: { type: string; id: string } | null;
+    data: unknown;
+  };
 }
 
 /** A webhook receiver on 127.0.0.1; `respond` decides each answer (status, or 'hang' to time out). */
@@ -19,7 +25,12 @@ export async function startReceiver(
       body += c;
     });
     req.on('end', () => {
-      const r: Received = { id: String(req.headers['webhook-id']), headers: req.headers, body, json: JSON.parse(body) };
+      const r: Received = {
+        id: String(req.headers['webhook-id']),
+        headers: req.headers,
+        body,
+        json: JSON.parse(body),
+      };
       received.push(r);
       const answer = respond(r, received.length);
       if (answer === 'hang') return;
@@ -41,7 +52,11 @@ export async function startReceiver(
 }
 
 /** Polls until the predicate holds (or fails after the timeout). */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

@@ -35,9 +35,18 @@ async function emit(deps: Deps, ws: Workspace, events: { type: string; id: strin
 }
 
 it('backs off exponentially with jitter, capped', () => {
-  assert.equal(backoffMs(1, 30_000, 3_600_000, () => 0.5), 30_000);
-  assert.equal(backoffMs(3, 30_000, 3_600_000, () => 0.5), 120_000);
-  assert.equal(backoffMs(20, 30_000, 3_600_000, () => 0.5), 3_600_000);
+  assert.equal(
+    backoffMs(1, 30_000, 3_600_000, () => 0.5),
+    30_000,
+  );
+  assert.equal(
+    backoffMs(3, 30_000, 3_600_000, () => 0.5),
+    120_000,
+  );
+  assert.equal(
+    backoffMs(20, 30_000, 3_600_000, () => 0.5),
+    3_600_000,
+  );
   assert.ok(backoffMs(1, 30_000, 3_600_000, () => 0) >= 24_000);
 });
 
@@ -55,7 +64,12 @@ describeEngines('webhook delivery', (engine) => {
   it('signs each event per Standard Webhooks; the receiver verifies it', async () => {
     const rx = await startReceiver();
     const ws = await workspace();
-    const { secret, endpoint } = await createEndpoint(deps, ws.id, { url: rx.url, eventTypes: ['user.*'] }, system);
+    const { secret, endpoint } = await createEndpoint(
+      deps,
+      ws.id,
+      { url: rx.url, eventTypes: ['user.*'] },
+      system,
+    );
     assert.match(secret, /^whsec_/);
     await emit(deps, ws, [
       { type: 'user.created', id: 'u1' },
@@ -78,7 +92,12 @@ describeEngines('webhook delivery', (engine) => {
     const log = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 10 });
     assert.equal(log.length, 2, 'the webhook.created event itself is before the endpoint existed');
     assert.ok(log.every((d) => d.status === 'delivered' && d.log.length === 1 && d.log[0]?.status === 200));
-    assert.throws(() => new Webhook('whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').verify(rx.received[0]!.body, rx.received[0]!.headers as Record<string, string>));
+    assert.throws(() =>
+      new Webhook('whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA').verify(
+        rx.received[0]!.body,
+        rx.received[0]!.headers as Record<string, string>,
+      ),
+    );
   });
 
   it('retries after 500s and after timeouts, logging each attempt', async () => {
@@ -88,10 +107,14 @@ describeEngines('webhook delivery', (engine) => {
     await emit(deps, ws, [{ type: 'user.created', id: 'u1' }]);
     const worker = createWebhookWorker(deps);
     worker.start();
-    await waitFor(async () => {
-      const [d] = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 1 });
-      return d?.status === 'delivered';
-    }, 8000, 'delivered after retries');
+    await waitFor(
+      async () => {
+        const [d] = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 1 });
+        return d?.status === 'delivered';
+      },
+      8000,
+      'delivered after retries',
+    );
     await worker.stop();
     await rx.close();
     const [d] = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 1 });
@@ -124,7 +147,11 @@ describeEngines('webhook delivery', (engine) => {
     ]);
     const worker = createWebhookWorker(deps);
     worker.start();
-    await waitFor(() => rx.received.filter((r) => r.headers['webhook-id'] && r.json.resource?.id === 'a').length >= 6, 8000, 'a delivered');
+    await waitFor(
+      () => rx.received.filter((r) => r.headers['webhook-id'] && r.json.resource?.id === 'a').length >= 6,
+      8000,
+      'a delivered',
+    );
     await worker.stop();
     await rx.close();
     const okA = rx.received.filter((r) => r.json.resource?.id === 'a');
@@ -144,7 +171,11 @@ describeEngines('webhook delivery', (engine) => {
     await emit(deps, ws, [{ type: 'user.created', id: 'x' }]);
     const worker = createWebhookWorker({ ...deps, config: { ...deps.config, webhookRetryWindowMs: 150 } });
     worker.start();
-    await waitFor(async () => !(await findEndpoint(deps.store.db, ws.id, endpoint.id))?.enabled, 8000, 'disabled');
+    await waitFor(
+      async () => !(await findEndpoint(deps.store.db, ws.id, endpoint.id))?.enabled,
+      8000,
+      'disabled',
+    );
     await worker.stop();
     await rx.close();
     const ep = await findEndpoint(deps.store.db, ws.id, endpoint.id);

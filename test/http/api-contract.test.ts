@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { createToken } from '../../src/auth/tokens.js';
 import type { Scope } from '../../src/store/tokens.js';
+import { waitFor } from '../events/receiver.js';
 import { describeEngines } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/scim-client.js';
-import { waitFor } from '../events/receiver.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const system = { type: 'system' as const, id: null };
@@ -26,7 +26,8 @@ describeEngines('REST API contract', (engine) => {
     });
     return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
   };
-  const tokenWith = async (scopes: Scope[]) => (await createToken(s.deps, s.workspace, { name: scopes.join('+'), scopes }, system)).secret;
+  const tokenWith = async (scopes: Scope[]) =>
+    (await createToken(s.deps, s.workspace, { name: scopes.join('+'), scopes }, system)).secret;
 
   before(async () => {
     s = await startTestServer(engine, { webhookAllowPrivate: false });
@@ -38,7 +39,12 @@ describeEngines('REST API contract', (engine) => {
       ['bob@x.test', 'Bob Builder', 'bob@corp.test'],
       ['cy_100%@x.test', 'Cy', 'cy@other.test'],
     ]) {
-      const r = await s.scim('POST', '/Users', { schemas: [CORE], userName, displayName, emails: [{ value: email, primary: true }] });
+      const r = await s.scim('POST', '/Users', {
+        schemas: [CORE],
+        userName,
+        displayName,
+        emails: [{ value: email, primary: true }],
+      });
       assert.equal(r.status, 201);
     }
   });
@@ -71,7 +77,11 @@ describeEngines('REST API contract', (engine) => {
     const r = await s.scim('GET', '/Nope');
     assert.equal(r.status, 404);
     assert.deepEqual(r.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
-    const res = await s.app.inject({ method: 'GET', url: '/api/v1/auth/scim/Users', headers: { authorization: `Bearer ${read}` } });
+    const res = await s.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/scim/Users',
+      headers: { authorization: `Bearer ${read}` },
+    });
     assert.equal(res.statusCode, 403, 'an api token without scim scope is refused by SCIM');
   });
 
@@ -83,11 +93,18 @@ describeEngines('REST API contract', (engine) => {
     assert.equal(page2.body.data.length, 1);
     assert.equal(page2.body.next_cursor, null);
     const ada = await api('GET', '/members?q=LOVELACE', read);
-    assert.deepEqual(ada.body.data.map((m: { userName: string }) => m.userName), ['ada@x.test']);
+    assert.deepEqual(
+      ada.body.data.map((m: { userName: string }) => m.userName),
+      ['ada@x.test'],
+    );
     const byEmail = await api('GET', '/members?q=corp.test', read);
     assert.equal(byEmail.body.data.length, 2);
     const literal = await api('GET', '/members?q=100%25', read);
-    assert.deepEqual(literal.body.data.map((m: { userName: string }) => m.userName), ['cy_100%@x.test'], '% is literal');
+    assert.deepEqual(
+      literal.body.data.map((m: { userName: string }) => m.userName),
+      ['cy_100%@x.test'],
+      '% is literal',
+    );
     const m = ada.body.data[0];
     assert.equal(m.status, 'active');
     assert.equal(m.email, 'ada@corp.test');
@@ -121,7 +138,10 @@ describeEngines('REST API contract', (engine) => {
     assert.equal((await api('POST', '/webhooks', write, { url: 'http://10.1.2.3/x' })).status, 400);
     assert.equal((await api('POST', '/webhooks', write, { url: 'http://[::1]/x' })).status, 400);
     s.deps.config.webhookAllowPrivate = true;
-    const created = await api('POST', '/webhooks', write, { url: 'http://127.0.0.1:9/x', eventTypes: ['user.*'] });
+    const created = await api('POST', '/webhooks', write, {
+      url: 'http://127.0.0.1:9/x',
+      eventTypes: ['user.*'],
+    });
     s.deps.config.webhookAllowPrivate = false;
     assert.equal(created.status, 201);
     assert.match(created.body.secret, /^whsec_/);
@@ -140,7 +160,10 @@ describeEngines('REST API contract', (engine) => {
   it('serves the event feed in order with a cursor, and the audit log with filters', async () => {
     const all = await api('GET', '/events?after=0&limit=1000', read);
     const positions = all.body.data.map((e: { position: number }) => e.position);
-    assert.deepEqual(positions, [...positions].sort((a, b) => a - b));
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+    );
     const first = await api('GET', '/events?after=0&limit=2', read);
     assert.equal(first.body.data.length, 2);
     const rest = await api('GET', `/events?after=${first.body.next_after}&limit=1000`, read);
@@ -158,9 +181,19 @@ describeEngines('REST API contract', (engine) => {
   });
 
   it('serves the provisioning log, redacted and filterable, and audits reading it', async () => {
-    const r = await s.scim('POST', '/Users', { schemas: [CORE], userName: 'pw@x.test', password: 'hunter2-secret' }, { 'user-agent': 'Okta SCIM Client 1.0.0' });
+    const r = await s.scim(
+      'POST',
+      '/Users',
+      { schemas: [CORE], userName: 'pw@x.test', password: 'hunter2-secret' },
+      { 'user-agent': 'Okta SCIM Client 1.0.0' },
+    );
     assert.equal(r.status, 201);
-    await s.scim('POST', '/Users', { schemas: [CORE], userName: 'pw@x.test' }, { 'user-agent': 'Okta SCIM Client 1.0.0' });
+    await s.scim(
+      'POST',
+      '/Users',
+      { schemas: [CORE], userName: 'pw@x.test' },
+      { 'user-agent': 'Okta SCIM Client 1.0.0' },
+    );
     // The entry is written after the response has been sent.
     await waitFor(async () => (await api('GET', '/provisioning-log?status=409', read)).body.data.length > 0);
     const log = await api('GET', `/provisioning-log?user_id=${r.body.id}`, read);
@@ -174,7 +207,12 @@ describeEngines('REST API contract', (engine) => {
     assert.ok(!JSON.stringify(log.body).includes('hunter2'), 'password redacted');
     assert.match(entry.requestBody, /\[redacted\]/);
     const errors = await api('GET', '/provisioning-log?status=error', read);
-    assert.ok(errors.body.data.some((e: { status: number; eventPositions: number[] }) => e.status === 409 && e.eventPositions.length === 0));
+    assert.ok(
+      errors.body.data.some(
+        (e: { status: number; eventPositions: number[] }) =>
+          e.status === 409 && e.eventPositions.length === 0,
+      ),
+    );
     const audit = await api('GET', '/audit-log?type=provisioning_log.read', read);
     assert.ok(audit.body.data.length >= 1);
   });
@@ -185,8 +223,16 @@ describeEngines('REST API contract', (engine) => {
     const doc = JSON.parse(res.body);
     assert.match(doc.openapi, /^3\./);
     const members = doc.paths['/api/v1/members'].get;
-    assert.ok(members.parameters.some((p: { name: string; schema: { maximum: number } }) => p.name === 'limit' && p.schema.maximum === 200));
-    assert.ok(doc.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].schema.required.includes('url'));
+    assert.ok(
+      members.parameters.some(
+        (p: { name: string; schema: { maximum: number } }) => p.name === 'limit' && p.schema.maximum === 200,
+      ),
+    );
+    assert.ok(
+      doc.paths['/api/v1/webhooks'].post.requestBody.content['application/json'].schema.required.includes(
+        'url',
+      ),
+    );
     assert.ok(doc.paths['/api/v1/groups/{id}/role'].put);
     assert.ok(doc.paths['/api/v1/events'].get);
   });

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { sql } from 'kysely';
-import { describeEngines } from '../helpers/engines.js';
-import { startTestServer, type TestServer } from '../helpers/scim-client.js';
 import {
   deleteExtension,
   ExtensionDefinitionError,
   listWorkspaceExtensions,
   registerExtension,
 } from '../../src/workspaces/extensions.js';
+import { describeEngines } from '../helpers/engines.js';
+import { startTestServer, type TestServer } from '../helpers/scim-client.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const CATALOG = 'urn:acme:params:scim:schemas:extension:catalog:2.0:User';
@@ -46,21 +46,80 @@ describeEngines('SCIM custom schema extensions', (engine) => {
   it('validates definitions and records schema_extension.registered', async () => {
     const bad: [string, object][] = [
       ['not a urn', { urn: 'catalog', resourceType: 'User', attributes: [{ name: 'a', type: 'string' }] }],
-      ['reserved', { urn: 'urn:ietf:params:scim:schemas:core:2.0:Thing', resourceType: 'User', attributes: [{ name: 'a', type: 'string' }] }],
-      ['enterprise', { urn: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', resourceType: 'User', attributes: [{ name: 'a', type: 'string' }] }],
-      ['duplicate', { urn: CATALOG.toUpperCase().replace('URN:', 'urn:'), resourceType: 'User', attributes: [{ name: 'a', type: 'string' }] }],
-      ['resource', { urn: 'urn:acme:x:Device', resourceType: 'Device', attributes: [{ name: 'a', type: 'string' }] }],
+      [
+        'reserved',
+        {
+          urn: 'urn:ietf:params:scim:schemas:core:2.0:Thing',
+          resourceType: 'User',
+          attributes: [{ name: 'a', type: 'string' }],
+        },
+      ],
+      [
+        'enterprise',
+        {
+          urn: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+          resourceType: 'User',
+          attributes: [{ name: 'a', type: 'string' }],
+        },
+      ],
+      [
+        'duplicate',
+        {
+          urn: CATALOG.toUpperCase().replace('URN:', 'urn:'),
+          resourceType: 'User',
+          attributes: [{ name: 'a', type: 'string' }],
+        },
+      ],
+      [
+        'resource',
+        { urn: 'urn:acme:x:Device', resourceType: 'Device', attributes: [{ name: 'a', type: 'string' }] },
+      ],
       ['no attributes', { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [] }],
-      ['type', { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: 'a', type: 'complex' }] }],
-      ['name', { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: '1a', type: 'string' }] }],
-      ['name twice', { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: 'a', type: 'string' }, { name: 'A', type: 'integer' }] }],
-      ['flag', { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: 'a', type: 'string', required: 'yes' }] }],
+      [
+        'type',
+        { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: 'a', type: 'complex' }] },
+      ],
+      [
+        'name',
+        { urn: 'urn:acme:x:User', resourceType: 'User', attributes: [{ name: '1a', type: 'string' }] },
+      ],
+      [
+        'name twice',
+        {
+          urn: 'urn:acme:x:User',
+          resourceType: 'User',
+          attributes: [
+            { name: 'a', type: 'string' },
+            { name: 'A', type: 'integer' },
+          ],
+        },
+      ],
+      [
+        'flag',
+        {
+          urn: 'urn:acme:x:User',
+          resourceType: 'User',
+          attributes: [{ name: 'a', type: 'string', required: 'yes' }],
+        },
+      ],
     ];
     for (const [label, input] of bad) {
-      await assert.rejects(registerExtension(s.deps, s.workspace, input as never, admin), ExtensionDefinitionError, label);
+      await assert.rejects(
+        registerExtension(s.deps, s.workspace, input as never, admin),
+        ExtensionDefinitionError,
+        label,
+      );
     }
-    const events = await sql<{ type: string; resource_id: string }>`select type, resource_id from events where workspace_id = ${s.workspace.id} and type = 'schema_extension.registered'`.execute(s.deps.store.db);
-    assert.deepEqual(events.rows.map((r) => r.resource_id), [CATALOG]);
+    const events = await sql<{
+      type: string;
+      resource_id: string;
+    }>`select type, resource_id from events where workspace_id = ${s.workspace.id} and type = 'schema_extension.registered'`.execute(
+      s.deps.store.db,
+    );
+    assert.deepEqual(
+      events.rows.map((r) => r.resource_id),
+      [CATALOG],
+    );
     const list = await listWorkspaceExtensions(s.deps, s.workspace.id);
     assert.equal(list.length, 1);
     assert.equal(list[0]?.name, 'catalog User');
@@ -72,13 +131,16 @@ describeEngines('SCIM custom schema extensions', (engine) => {
     assert.ok(ids.includes(CATALOG));
     const one = await s.scim('GET', `/Schemas/${CATALOG}`);
     assert.equal(one.status, 200);
-    assert.deepEqual(one.body.attributes.map((a: any) => [a.name, a.type, a.multiValued]), [
-      ['team', 'string', false],
-      ['costCenter', 'string', false],
-      ['level', 'integer', false],
-      ['tags', 'string', true],
-      ['badge', 'string', false],
-    ]);
+    assert.deepEqual(
+      one.body.attributes.map((a: any) => [a.name, a.type, a.multiValued]),
+      [
+        ['team', 'string', false],
+        ['costCenter', 'string', false],
+        ['level', 'integer', false],
+        ['tags', 'string', true],
+        ['badge', 'string', false],
+      ],
+    );
     assert.deepEqual(one.body.attributes[1].canonicalValues, ['R&D', 'Sales']);
     assert.equal(one.body.attributes[4].caseExact, true);
     const rt = await s.scim('GET', '/ResourceTypes/User');
@@ -97,10 +159,24 @@ describeEngines('SCIM custom schema extensions', (engine) => {
     assert.equal(created.status, 201, created.text);
     alice = created.body.id;
     assert.deepEqual(created.body.schemas, [CORE, CATALOG]);
-    assert.deepEqual(created.body[CATALOG], { team: 'Search', costCenter: 'R&D', level: 4, tags: ['a', 'b'], badge: 'XY' });
-    const bob = await s.scim('POST', '/Users', { schemas: [CORE, CATALOG], userName: 'bob@x.test', [CATALOG]: { team: 'Ads', level: 2 } });
+    assert.deepEqual(created.body[CATALOG], {
+      team: 'Search',
+      costCenter: 'R&D',
+      level: 4,
+      tags: ['a', 'b'],
+      badge: 'XY',
+    });
+    const bob = await s.scim('POST', '/Users', {
+      schemas: [CORE, CATALOG],
+      userName: 'bob@x.test',
+      [CATALOG]: { team: 'Ads', level: 2 },
+    });
     assert.equal(bob.status, 201);
-    const wrong = await s.scim('POST', '/Users', { schemas: [CORE, CATALOG], userName: 'carol@x.test', [CATALOG]: { level: 'high' } });
+    const wrong = await s.scim('POST', '/Users', {
+      schemas: [CORE, CATALOG],
+      userName: 'carol@x.test',
+      [CATALOG]: { level: 'high' },
+    });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.body.scimType, 'invalidValue');
   });
@@ -127,7 +203,10 @@ describeEngines('SCIM custom schema extensions', (engine) => {
 
   it('sorts and projects extension attributes', async () => {
     const sorted = await s.scim('GET', `/Users?sortBy=${q(`${CATALOG}:level`)}&sortOrder=descending`);
-    assert.deepEqual(sorted.body.Resources.map((r: any) => r.userName), ['alice@x.test', 'bob@x.test']);
+    assert.deepEqual(
+      sorted.body.Resources.map((r: any) => r.userName),
+      ['alice@x.test', 'bob@x.test'],
+    );
     const projected = await s.scim('GET', `/Users/${alice}?attributes=${q(`${CATALOG}:team`)}`);
     assert.equal(projected.status, 200);
     assert.deepEqual(projected.body[CATALOG], { team: 'Search' });
@@ -160,17 +239,31 @@ describeEngines('SCIM custom schema extensions', (engine) => {
     const auth = { authorization: `Bearer ${other.token}` };
     const schemas = await s.scim('GET', '/Schemas', undefined, auth);
     assert.ok(!schemas.body.Resources.some((r: any) => r.id === CATALOG));
-    const post = await s.scim('POST', '/Users', { schemas: [CORE, CATALOG], userName: 'x@globex.test', [CATALOG]: { team: 'A' } }, auth);
+    const post = await s.scim(
+      'POST',
+      '/Users',
+      { schemas: [CORE, CATALOG], userName: 'x@globex.test', [CATALOG]: { team: 'A' } },
+      auth,
+    );
     assert.equal(post.status, 400);
   });
 
   it('takes effect on the next request after a change, for Groups too, and hides data once removed', async () => {
     const before = await s.scim('GET', '/ResourceTypes/Group');
     assert.deepEqual(before.body.schemaExtensions, []);
-    await registerExtension(s.deps, s.workspace, { urn: TEAMS, resourceType: 'Group', attributes: [{ name: 'slack', type: 'string' }] }, admin);
+    await registerExtension(
+      s.deps,
+      s.workspace,
+      { urn: TEAMS, resourceType: 'Group', attributes: [{ name: 'slack', type: 'string' }] },
+      admin,
+    );
     const afterwards = await s.scim('GET', '/ResourceTypes/Group');
     assert.deepEqual(afterwards.body.schemaExtensions, [{ schema: TEAMS, required: false }]);
-    const group = await s.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', TEAMS], displayName: 'Eng', [TEAMS]: { slack: '#eng' } });
+    const group = await s.scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', TEAMS],
+      displayName: 'Eng',
+      [TEAMS]: { slack: '#eng' },
+    });
     if (group.status === 201) {
       assert.equal(group.body[TEAMS].slack, '#eng');
       const found = await s.scim('GET', `/Groups?filter=${q('slack eq "#ENG"')}`);

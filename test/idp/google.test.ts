@@ -211,6 +211,18 @@ describeEngines('Google Workspace', (engine) => {
     if (spc.pagination?.cursor) assert.equal((await send('GET', '/Users?cursor=&count=1')).status, 200);
   });
 
+  it('Google: bodies as application/json, application/scim+json or with no Content-Type are all accepted', async () => {
+    const body = (n: number) => JSON.stringify({ schemas: [USER], userName: `media${n}@google.test` });
+    const ua = { 'user-agent': GOOGLE.userAgent };
+    assertCreated(
+      await g.s.scim('POST', '/Users', body(1), { ...ua, 'content-type': 'application/json' }),
+      'User',
+    );
+    const scimJson = 'application/scim+json; charset=utf-8';
+    assertCreated(await g.s.scim('POST', '/Users', body(2), { ...ua, 'content-type': scimJson }), 'User');
+    assertCreated(await g.s.scim('POST', '/Users', body(3), ua), 'User');
+  });
+
   it('Google R3: suspend, then a DELETE 30 days later; the userName can be provisioned again', async () => {
     const id = assertCreated(
       await send('POST', '/Users', { schemas: [USER], userName: 'suspended@google.test', active: true }),

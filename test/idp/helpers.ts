@@ -32,6 +32,13 @@ export interface IdpProfile {
   accept?: string;
 }
 
+/** Okta (§2.2): its documented User-Agent and media types. */
+export const OKTA: IdpProfile = {
+  userAgent: 'Okta SCIM Client 1.0.0',
+  contentType: 'application/json',
+  accept: 'application/scim+json; charset=utf-8',
+};
+
 /** Microsoft Entra ID; the facts file records no Entra User-Agent, this one only marks the traffic. */
 export const ENTRA: IdpProfile = {
   userAgent: 'Microsoft Entra ID Provisioning',
@@ -88,6 +95,7 @@ export function assertScimJson(res: ScimResponse): void {
 }
 
 /** A ListResponse with integer paging fields, as Okta and Entra parse it. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON (as ScimResponse.body)
 export function assertList(res: ScimResponse, totalResults: number): any[] {
   assert.equal(res.status, 200, res.text);
   assertScimJson(res);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, setCsrfToken } from './api.js';
 import { ApiTokensPage } from './pages/ApiTokens.jsx';
 import { AuditPage } from './pages/Audit.jsx';
@@ -86,10 +86,16 @@ function NotAllowed({ me }) {
 function Shell({ me, path, onSignOut }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const admin = me.admin.role === 'Admin';
-  // Move focus to the new page's heading so screen readers announce it (as a full page load would).
+  const firstRender = useRef(true);
+  // After a client-side navigation, move focus to the new page's heading so screen readers announce
+  // it (as a full page load would); on the first load the browser's own focus order starts at the top.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change
   useEffect(() => {
     setMenuOpen(false);
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
     document.getElementById('page-title')?.focus({ preventScroll: true });
   }, [path]);
   const current = (to) => path === to || path.startsWith(`${to}/`) || (to === '/members' && path === '/');

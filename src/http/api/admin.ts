@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { createToken, revokeToken } from '../../auth/tokens.js';
-import { createEndpoint, deleteEndpoint, redeliver, updateEndpoint, WebhookInputError } from '../../events/webhooks.js';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  redeliver,
+  updateEndpoint,
+  WebhookInputError,
+} from '../../events/webhooks.js';
 import { allScopes, findToken, listTokens, type Scope } from '../../store/tokens.js';
 import { listDeliveries } from '../../store/webhook-deliveries.js';
 import { findEndpoint, listEndpoints } from '../../store/webhooks.js';
@@ -49,8 +55,17 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
   defineRoute(
     app,
     services,
-    { method: 'GET', url: '/tokens', scope: 'api:read', tag: 'Tokens', summary: 'List API tokens (never their secrets).', response: { status: 200, description: 'Tokens.', schema: s.obj({ data: s.arr(token) }) } },
-    async (_request, _reply, ctx) => ({ data: (await listTokens(db, ctx.workspace.id)).map(({ workspaceId: _w, createdBy: _c, ...t }) => t) }),
+    {
+      method: 'GET',
+      url: '/tokens',
+      scope: 'api:read',
+      tag: 'Tokens',
+      summary: 'List API tokens (never their secrets).',
+      response: { status: 200, description: 'Tokens.', schema: s.obj({ data: s.arr(token) }) },
+    },
+    async (_request, _reply, ctx) => ({
+      data: (await listTokens(db, ctx.workspace.id)).map(({ workspaceId: _w, createdBy: _c, ...t }) => t),
+    }),
   );
 
   defineRoute(
@@ -67,7 +82,11 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
         scopes: s.arr(s.str({ enum: allScopes }), { minItems: 1, uniqueItems: true }),
         expiresAt: s.str({ format: 'date-time' }),
       }),
-      response: { status: 201, description: 'The token and its secret.', schema: { ...token, properties: { ...(token.properties as object), secret: s.str() } } },
+      response: {
+        status: 201,
+        description: 'The token and its secret.',
+        schema: { ...token, properties: { ...(token.properties as object), secret: s.str() } },
+      },
     },
     async (request, _reply, ctx) => {
       const body = (request.body ?? {}) as { name?: string; scopes?: Scope[]; expiresAt?: string };
@@ -80,7 +99,15 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
   defineRoute(
     app,
     services,
-    { method: 'DELETE', url: '/tokens/:id', scope: 'api:write', tag: 'Tokens', summary: 'Revoke an API token (effective on its next request).', params: s.idParams(), response: { status: 204, description: 'Revoked.' } },
+    {
+      method: 'DELETE',
+      url: '/tokens/:id',
+      scope: 'api:write',
+      tag: 'Tokens',
+      summary: 'Revoke an API token (effective on its next request).',
+      params: s.idParams(),
+      response: { status: 204, description: 'Revoked.' },
+    },
     async (request, reply, ctx) => {
       const { id } = request.params as { id: string };
       if (!(await findToken(db, id, ctx.workspace.id))) throw apiErrors.notFound('Token');
@@ -92,7 +119,14 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
   defineRoute(
     app,
     services,
-    { method: 'GET', url: '/webhooks', scope: 'api:read', tag: 'Webhooks', summary: 'List webhook endpoints.', response: { status: 200, description: 'Endpoints.', schema: s.obj({ data: s.arr(endpoint) }) } },
+    {
+      method: 'GET',
+      url: '/webhooks',
+      scope: 'api:read',
+      tag: 'Webhooks',
+      summary: 'List webhook endpoints.',
+      response: { status: 200, description: 'Endpoints.', schema: s.obj({ data: s.arr(endpoint) }) },
+    },
     async (_request, _reply, ctx) => ({ data: await listEndpoints(db, ctx.workspace.id) }),
   );
 
@@ -106,10 +140,19 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
       tag: 'Webhooks',
       summary: 'Register an endpoint; the signing secret (whsec_…) is in this response only.',
       body: s.obj(endpointInput, ['url']),
-      response: { status: 201, description: 'The endpoint and its secret.', schema: { ...endpoint, properties: { ...(endpoint.properties as object), secret: s.str() } } },
+      response: {
+        status: 201,
+        description: 'The endpoint and its secret.',
+        schema: { ...endpoint, properties: { ...(endpoint.properties as object), secret: s.str() } },
+      },
     },
     async (request, _reply, ctx) => {
-      const body = request.body as { url: string; description?: string | null; eventTypes?: string[]; enabled?: boolean };
+      const body = request.body as {
+        url: string;
+        description?: string | null;
+        eventTypes?: string[];
+        enabled?: boolean;
+      };
       const { endpoint: e, secret } = await badInput(createEndpoint(deps, ctx.workspace.id, body, ctx.actor));
       return { ...e, secret };
     },
@@ -118,7 +161,15 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
   defineRoute(
     app,
     services,
-    { method: 'GET', url: '/webhooks/:id', scope: 'api:read', tag: 'Webhooks', summary: 'One endpoint.', params: s.idParams(), response: { status: 200, description: 'The endpoint.', schema: endpoint } },
+    {
+      method: 'GET',
+      url: '/webhooks/:id',
+      scope: 'api:read',
+      tag: 'Webhooks',
+      summary: 'One endpoint.',
+      params: s.idParams(),
+      response: { status: 200, description: 'The endpoint.', schema: endpoint },
+    },
     async (request, _reply, ctx) => {
       const e = await findEndpoint(db, ctx.workspace.id, (request.params as { id: string }).id);
       if (!e) throw apiErrors.notFound('Webhook');
@@ -140,7 +191,15 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
       response: { status: 200, description: 'The endpoint.', schema: endpoint },
     },
     async (request, _reply, ctx) => {
-      const e = await badInput(updateEndpoint(deps, ctx.workspace.id, (request.params as { id: string }).id, request.body as object, ctx.actor));
+      const e = await badInput(
+        updateEndpoint(
+          deps,
+          ctx.workspace.id,
+          (request.params as { id: string }).id,
+          request.body as object,
+          ctx.actor,
+        ),
+      );
       if (!e) throw apiErrors.notFound('Webhook');
       return e;
     },
@@ -149,9 +208,18 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
   defineRoute(
     app,
     services,
-    { method: 'DELETE', url: '/webhooks/:id', scope: 'api:write', tag: 'Webhooks', summary: 'Remove an endpoint and its delivery log.', params: s.idParams(), response: { status: 204, description: 'Removed.' } },
+    {
+      method: 'DELETE',
+      url: '/webhooks/:id',
+      scope: 'api:write',
+      tag: 'Webhooks',
+      summary: 'Remove an endpoint and its delivery log.',
+      params: s.idParams(),
+      response: { status: 204, description: 'Removed.' },
+    },
     async (request, reply, ctx) => {
-      if (!(await deleteEndpoint(deps, ctx.workspace.id, (request.params as { id: string }).id, ctx.actor))) throw apiErrors.notFound('Webhook');
+      if (!(await deleteEndpoint(deps, ctx.workspace.id, (request.params as { id: string }).id, ctx.actor)))
+        throw apiErrors.notFound('Webhook');
       return reply.code(204).send();
     },
   );
@@ -166,8 +234,16 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
       tag: 'Webhooks',
       summary: 'The delivery log: each delivery with its attempts (status, latency, error, next retry).',
       params: s.idParams(),
-      querystring: s.obj({ status: s.str({ enum: ['pending', 'delivered', 'failed'] }), cursor: s.cursor(), limit: s.limit(100, 25) }),
-      response: { status: 200, description: 'A page of deliveries, newest event first.', schema: s.page({ type: 'object' }) },
+      querystring: s.obj({
+        status: s.str({ enum: ['pending', 'delivered', 'failed'] }),
+        cursor: s.cursor(),
+        limit: s.limit(100, 25),
+      }),
+      response: {
+        status: 200,
+        description: 'A page of deliveries, newest event first.',
+        schema: s.page({ type: 'object' }),
+      },
     },
     async (request, _reply, ctx) => {
       const { id } = request.params as { id: string };
@@ -192,7 +268,10 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
       scope: 'api:write',
       tag: 'Webhooks',
       summary: 'Send a delivery again now (its retry window starts over).',
-      params: s.obj({ id: s.str({ maxLength: 200 }), deliveryId: s.str({ maxLength: 200 }) }, ['id', 'deliveryId']),
+      params: s.obj({ id: s.str({ maxLength: 200 }), deliveryId: s.str({ maxLength: 200 }) }, [
+        'id',
+        'deliveryId',
+      ]),
       response: { status: 202, description: 'Queued.', schema: s.obj({ queued: s.bool() }) },
     },
     async (request, _reply, ctx) => {

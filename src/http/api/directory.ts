@@ -56,7 +56,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
 
   async function renderMembers(workspaceId: string, users: UserRecord[]) {
     const ids = users.map((u) => u.id);
-    const [roles, groups] = await Promise.all([effectiveRoles(db, workspaceId, ids), groupsOfUsers(db, workspaceId, ids)]);
+    const [roles, groups] = await Promise.all([
+      effectiveRoles(db, workspaceId, ids),
+      groupsOfUsers(db, workspaceId, ids),
+    ]);
     return users.map((u) => ({
       id: u.id,
       userName: u.userName,
@@ -91,7 +94,14 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
       response: { status: 200, description: 'A page of members.', schema: s.page(member) },
     },
     async (request, _reply, ctx) => {
-      const q = request.query as { q?: string; status?: 'active' | 'suspended'; role?: string; group?: string; cursor?: string; limit: number };
+      const q = request.query as {
+        q?: string;
+        status?: 'active' | 'suspended';
+        role?: string;
+        group?: string;
+        cursor?: string;
+        limit: number;
+      };
       const users = await searchMembers(db, ctx.workspace.id, {
         q: q.q,
         status: q.status,
@@ -141,7 +151,11 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
     },
     async (request, _reply, ctx) => {
       const q = request.query as { q?: string; cursor?: string; limit: number };
-      const rows = await searchGroups(db, ctx.workspace.id, { q: q.q, afterId: decodeCursor(q.cursor), limit: q.limit });
+      const rows = await searchGroups(db, ctx.workspace.id, {
+        q: q.q,
+        afterId: decodeCursor(q.cursor),
+        limit: q.limit,
+      });
       const page = pageOf(rows, q.limit, (g) => g.id);
       return { data: page.data.map(renderGroup), next_cursor: page.next_cursor };
     },

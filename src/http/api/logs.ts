@@ -51,7 +51,11 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
       scope: 'api:read',
       tag: 'Events',
       summary: 'The catalogue of event types.',
-      response: { status: 200, description: 'Event types.', schema: s.obj({ data: s.arr({ type: 'object' }) }) },
+      response: {
+        status: 200,
+        description: 'Event types.',
+        schema: s.obj({ data: s.arr({ type: 'object' }) }),
+      },
     },
     async () => ({ data: eventCatalog }),
   );
@@ -64,7 +68,8 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
       url: '/audit-log',
       scope: 'api:read',
       tag: 'Audit',
-      summary: 'Who did what, when and from where; newest first; filter by actor, type (or `user.*`), resource, time.',
+      summary:
+        'Who did what, when and from where; newest first; filter by actor, type (or `user.*`), resource, time.',
       querystring: s.obj({
         actor_type: s.str({ enum: ['token', 'admin', 'cli', 'system'] }),
         actor_id: s.str({ maxLength: 200 }),
@@ -104,7 +109,8 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
       url: '/provisioning-log',
       scope: 'api:read',
       tag: 'Provisioning log',
-      summary: 'Each SCIM request and response (redacted), newest first; filter by status, user, group, IdP, time.',
+      summary:
+        'Each SCIM request and response (redacted), newest first; filter by status, user, group, IdP, time.',
       querystring: s.obj({
         status: s.str({ pattern: '^(success|error|[1-5][0-9][0-9])$' }),
         user_id: s.str({ maxLength: 200 }),
@@ -119,7 +125,10 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
     },
     async (request, _reply, ctx) => {
       const q = request.query as Record<string, string | undefined> & { limit: number };
-      const status = q.status === undefined || q.status === 'success' || q.status === 'error' ? q.status : Number(q.status);
+      const status =
+        q.status === undefined || q.status === 'success' || q.status === 'error'
+          ? q.status
+          : Number(q.status);
       const rows = await queryProvisioningLog(deps.store.db, ctx.workspace.id, {
         status,
         resourceId: q.user_id ?? q.group_id,

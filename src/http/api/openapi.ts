@@ -37,7 +37,10 @@ function parametersOf(spec: ApiRouteSpec): JsonSchema[] {
   return out;
 }
 
-const err = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+const err = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
 
 /** Builds the document for the registered routes; `prefix` is the API's mount point. */
 export function buildOpenApi(routes: ApiRouteSpec[], prefix: string): JsonSchema {
@@ -54,7 +57,9 @@ export function buildOpenApi(routes: ApiRouteSpec[], prefix: string): JsonSchema
       responses: {
         [String(spec.response.status)]: {
           description: spec.response.description,
-          ...(spec.response.schema ? { content: { 'application/json': { schema: spec.response.schema } } } : {}),
+          ...(spec.response.schema
+            ? { content: { 'application/json': { schema: spec.response.schema } } }
+            : {}),
         },
         '400': err('The request is not valid.'),
         '401': err('Missing, invalid, revoked or expired token.'),
@@ -62,7 +67,8 @@ export function buildOpenApi(routes: ApiRouteSpec[], prefix: string): JsonSchema
         ...(spec.params ? { '404': err('Not found in this workspace.') } : {}),
       },
     };
-    if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: spec.body } } };
+    if (spec.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: spec.body } } };
     paths[path] ??= {};
     (paths[path] as Record<string, JsonSchema>)[spec.method.toLowerCase()] = op;
   }
@@ -76,7 +82,9 @@ export function buildOpenApi(routes: ApiRouteSpec[], prefix: string): JsonSchema
     },
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A workspace API token (rc_…).' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'A workspace API token (rc_…).' },
+      },
       schemas: { Error: errorSchema },
     },
   };

@@ -27,7 +27,8 @@ const codeByStatus: Record<number, string> = {
 function toApiError(error: unknown, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   // Use cases shared with SCIM throw ScimError (e.g. setGroupRole's not found).
-  if (error instanceof ScimError) return new ApiError(error.status, codeByStatus[error.status] ?? 'error', error.message);
+  if (error instanceof ScimError)
+    return new ApiError(error.status, codeByStatus[error.status] ?? 'error', error.message);
   const e = error as FastifyError;
   if (e?.validation) return apiErrors.badRequest(e.message);
   if (e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
@@ -41,7 +42,10 @@ function toApiError(error: unknown, request: FastifyRequest): ApiError {
 }
 
 function send(reply: FastifyReply, e: ApiError): FastifyReply {
-  return reply.code(e.status).type('application/json').send({ error: { code: e.code, message: e.message } });
+  return reply
+    .code(e.status)
+    .type('application/json')
+    .send({ error: { code: e.code, message: e.message } });
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -60,7 +64,10 @@ export async function apiPlugin(app: FastifyInstance, opts: { deps: Deps }): Pro
   app.decorateRequest('api', null);
   app.setErrorHandler((error, request, reply) => send(reply, toApiError(error, request)));
   app.setNotFoundHandler((request, reply) =>
-    send(reply, new ApiError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    send(
+      reply,
+      new ApiError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 
   app.addHook('onRequest', async (request) => {
@@ -68,22 +75,35 @@ export async function apiPlugin(app: FastifyInstance, opts: { deps: Deps }): Pro
     const config = request.routeOptions.config as { scope?: ApiRouteSpec['scope']; public?: boolean };
     if (config.public) return;
     const secret = bearer(request);
-    if (!secret) throw apiErrors.unauthorized('Authentication required: send "Authorization: Bearer <API token>".');
+    if (!secret)
+      throw apiErrors.unauthorized('Authentication required: send "Authorization: Bearer <API token>".');
     const auth = await authenticate(deps, secret);
     if (!auth.ok) throw apiErrors.unauthorized(auth.reason);
     const scopes = auth.token.scopes;
     // api:write implies api:read; a scim-only token has no access to the REST API at all.
     const need = config.scope ?? 'api:read';
-    const allowed = need === 'api:read' ? scopes.includes('api:read') || scopes.includes('api:write') : scopes.includes('api:write');
+    const allowed =
+      need === 'api:read'
+        ? scopes.includes('api:read') || scopes.includes('api:write')
+        : scopes.includes('api:write');
     if (!allowed) throw apiErrors.forbidden(`This API token does not have the "${need}" scope.`);
     const wait = limiter.take(auth.token.id, deps.clock.now().getTime());
     if (wait > 0) {
-      throw new ApiError(429, 'rate_limited', `Rate limit of ${deps.config.rateLimitRps} requests per second exceeded.`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `Rate limit of ${deps.config.rateLimitRps} requests per second exceeded.`,
+      );
     }
     request.api = {
       workspace: auth.workspace,
       token: auth.token,
-      actor: { type: 'token', id: auth.token.id, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+      actor: {
+        type: 'token',
+        id: auth.token.id,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      },
     };
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../events/append.js';
 import type { Deps } from '../../deps.js';
+import type { Actor } from '../../events/append.js';
 import type { ApiToken } from '../../store/tokens.js';
 import type { Workspace } from '../../store/workspaces.js';
 
@@ -63,7 +63,12 @@ export interface ApiServices {
 type Handler = (request: FastifyRequest, reply: FastifyReply, ctx: ApiContext) => Promise<unknown>;
 
 /** Registers a route with its schemas and records it for the OpenAPI document. */
-export function defineRoute(app: FastifyInstance, services: ApiServices, spec: ApiRouteSpec, handler: Handler): void {
+export function defineRoute(
+  app: FastifyInstance,
+  services: ApiServices,
+  spec: ApiRouteSpec,
+  handler: Handler,
+): void {
   services.routes.push(spec);
   const schema: Record<string, unknown> = {};
   if (spec.params) schema.params = spec.params;
@@ -89,7 +94,11 @@ export const s = {
   nstr: (): JsonSchema => ({ type: ['string', 'null'] }),
   int: (extra: JsonSchema = {}): JsonSchema => ({ type: 'integer', ...extra }),
   bool: (extra: JsonSchema = {}): JsonSchema => ({ type: 'boolean', ...extra }),
-  obj: (properties: Record<string, JsonSchema>, required: string[] = [], extra: JsonSchema = {}): JsonSchema => ({
+  obj: (
+    properties: Record<string, JsonSchema>,
+    required: string[] = [],
+    extra: JsonSchema = {},
+  ): JsonSchema => ({
     type: 'object',
     properties,
     ...(required.length > 0 ? { required } : {}),
@@ -102,8 +111,17 @@ export const s = {
     properties: { id: { type: 'string', minLength: 1, maxLength: 200 } },
     required: ['id'],
   }),
-  limit: (max = 200, fallback = 50): JsonSchema => ({ type: 'integer', minimum: 1, maximum: max, default: fallback }),
-  cursor: (): JsonSchema => ({ type: 'string', maxLength: 200, description: 'Opaque cursor from next_cursor.' }),
+  limit: (max = 200, fallback = 50): JsonSchema => ({
+    type: 'integer',
+    minimum: 1,
+    maximum: max,
+    default: fallback,
+  }),
+  cursor: (): JsonSchema => ({
+    type: 'string',
+    maxLength: 200,
+    description: 'Opaque cursor from next_cursor.',
+  }),
   time: (): JsonSchema => ({ type: 'string', format: 'date-time' }),
   page: (item: JsonSchema): JsonSchema => ({
     type: 'object',
@@ -124,7 +142,11 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /** A page of results with the cursor of the next page (null at the end). */
-export function pageOf<T>(items: T[], limit: number, keyOf: (item: T) => string | number): { data: T[]; next_cursor: string | null } {
+export function pageOf<T>(
+  items: T[],
+  limit: number,
+  keyOf: (item: T) => string | number,
+): { data: T[]; next_cursor: string | null } {
   const data = items.slice(0, limit);
   const last = data[data.length - 1];
   return { data, next_cursor: items.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

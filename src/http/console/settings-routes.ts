@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createToken, parseScopes, revokeToken } from '../../auth/tokens.js';
 import type { Deps } from '../../deps.js';
+import { confirmDeprovisions, guardStatus } from '../../directory/deprovision-guard.js';
 import { lastTokenWrite } from '../../store/console-reads.js';
 import { type ApiToken, listTokens } from '../../store/tokens.js';
 import { findWorkspace, type Role, type Workspace } from '../../store/workspaces.js';
@@ -120,7 +121,15 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
     const s = requireRole(request, 'Admin');
     const w = await findWorkspace(deps.store.db, { id: s.workspace.id });
     if (!w) throw notFoundError('The workspace');
-    return { workspace: workspaceView(w) };
+    return { workspace: workspaceView(w), guard: await guardStatus(deps, w) };
+  });
+
+  // An Admin confirms the deprovisioning the guard held back; the identity provider's retries then go through.
+  app.post('/workspace/guard/confirm', async (request) => {
+    const s = requireRole(request, 'Admin');
+    const w = await findWorkspace(deps.store.db, { id: s.workspace.id });
+    if (!w) throw notFoundError('The workspace');
+    return { guard: await confirmDeprovisions(deps, w, actorOf(request)) };
   });
 
   app.patch('/workspace', async (request) => {

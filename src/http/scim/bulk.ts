@@ -17,7 +17,13 @@ import { header, type ScimRequestState, type ScimServices, scimState, sendScim }
 type Outcome = { status: number; id?: string; version?: number };
 
 /** Runs one operation through the same use case as the single-resource route (its own transaction). */
-async function execute(services: ScimServices, state: ScimRequestState, op: BulkOperation, data: unknown, id: string | undefined): Promise<Outcome> {
+async function execute(
+  services: ScimServices,
+  state: ScimRequestState,
+  op: BulkOperation,
+  data: unknown,
+  id: string | undefined,
+): Promise<Outcome> {
   const { deps } = services;
   const { caller } = state;
   const users = op.resource === 'Users';
@@ -36,7 +42,8 @@ async function execute(services: ScimServices, state: ScimRequestState, op: Bulk
     }
     case 'PUT':
     case 'PATCH': {
-      const write = op.method === 'PUT' ? (users ? replaceUser : replaceGroup) : users ? patchUser : patchGroup;
+      const write =
+        op.method === 'PUT' ? (users ? replaceUser : replaceGroup) : users ? patchUser : patchGroup;
       const r = await write(deps, caller, target, data, ctx, op.version);
       state.notes.push(...r.notes);
       const version = 'user' in r ? r.user.version : r.group.version;
@@ -77,10 +84,12 @@ async function runBulk(services: ScimServices, request: FastifyRequest): Promise
       result.status = outcome.status;
       if (outcome.id !== undefined) result.location = `${state.baseUrl}/${op.resource}/${outcome.id}`;
       if (outcome.version !== undefined) result.version = etagOf(outcome.version);
-      if (op.method === 'POST' && op.bulkId !== undefined && outcome.id !== undefined) created.set(op.bulkId, outcome.id);
+      if (op.method === 'POST' && op.bulkId !== undefined && outcome.id !== undefined)
+        created.set(op.bulkId, outcome.id);
     } catch (e) {
       // Anything but a ScimError is a bug: logged with the request id, reported as this operation's 500.
-      if (!(e instanceof ScimError)) request.log.error({ err: e, reqId: request.id, operation: op.index }, 'bulk operation failed');
+      if (!(e instanceof ScimError))
+        request.log.error({ err: e, reqId: request.id, operation: op.index }, 'bulk operation failed');
       const error = e instanceof ScimError ? e : internalError(`Internal error; request id ${request.id}.`);
       result.status = error.status;
       result.error = error;

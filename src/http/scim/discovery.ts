@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { BULK_LIMITS } from '../../scim/bulk.js';
 import { CURSOR_TIMEOUT_SECONDS } from '../../scim/cursor.js';
 import {
   type Capabilities,
@@ -17,7 +18,7 @@ import { queryOf, type ScimServices, scimState, sendScim } from './context.js';
 /** What /ServiceProviderConfig advertises: read from config and from each feature's own limits. */
 export function capabilitiesOf(deps: Deps): Capabilities {
   return {
-    bulk: null, // BULK_LIMITS once POST /Bulk is served
+    bulk: BULK_LIMITS,
     maxResults: deps.config.maxResults,
     defaultPageSize: DEFAULT_PAGE_SIZE,
     cursor: { timeoutSeconds: CURSOR_TIMEOUT_SECONDS },

@@ -139,7 +139,7 @@ async function sendList(
   const page = await listGroups(deps, state.caller, params, state.groupContext, services.pages);
   // The envelope with an empty Resources array, opened so the groups can be streamed into it.
   const envelope = JSON.stringify({
-    ...listResponse([], page.totalResults, page.startIndex),
+    ...listResponse([], page.totalResults, page.startIndex, page),
     itemsPerPage: page.groups.length,
   });
   const head = envelope.slice(0, -2);

@@ -17,6 +17,7 @@ import { scimUnavailableReason } from '../../workspaces/workspaces.js';
 import type { DomainResolver } from '../middleware/domains.js';
 import { createRateLimiter } from '../middleware/rate-limit.js';
 import { header, type ScimServices, sendScim } from './context.js';
+import { registerBulkRoutes } from './bulk.js';
 import { registerDiscoveryRoutes } from './discovery.js';
 import { registerGroupRoutes } from './groups.js';
 import { installProvisioningLog } from './provisioning-log-hook.js';
@@ -118,6 +119,7 @@ export async function scimPlugin(
   registerUserRoutes(app, opts);
   registerGroupRoutes(app, opts);
   registerDiscoveryRoutes(app, opts);
+  registerBulkRoutes(app, opts);
 
   // RFC 7644 §3.11: /Me needs a token that is a user; Rollcall's tokens belong to workspaces.
   app.all('/Me', async () => {

@@ -1,10 +1,57 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
-import { Async, PageHeader, useApi } from '../ui.jsx';
+import { Async, formatDate, PageHeader, useApi } from '../ui.jsx';
 
 const ROLES = ['Admin', 'Editor', 'Viewer', 'Guest'];
 
-function Form({ workspace, onSaved }) {
+function GuardState({ guard, onConfirmed }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  if (!guard) return null;
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/workspace/guard/confirm', { method: 'POST', body: {} });
+      onConfirmed();
+    } catch (err) {
+      setError(err.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div
+      className={guard.pendingSince ? 'card card-warning' : ''}
+      role={guard.pendingSince ? 'alert' : undefined}
+    >
+      {guard.pendingSince ? (
+        <>
+          <p>
+            <strong>Deprovisioning is on hold</strong> since {formatDate(guard.pendingSince)}: {guard.count}{' '}
+            suspensions or deletions within the window ({guard.refused} refused). If this is intended, confirm
+            and the identity provider's retries go through.
+          </p>
+          <button type="button" className="btn btn-danger" onClick={confirm} disabled={busy}>
+            {busy ? 'Confirming…' : 'Confirm the deprovisioning'}
+          </button>
+        </>
+      ) : (
+        <p className="hint">
+          No pending confirmation. {guard.count} suspensions or deletions in the current window
+          {guard.confirmedAt ? `; last confirmed ${formatDate(guard.confirmedAt)}` : ''}.
+        </p>
+      )}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Form({ workspace, guard, onSaved }) {
   const [form, setForm] = useState(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState(null);
@@ -128,7 +175,7 @@ function Form({ workspace, onSaved }) {
             />
           </div>
         </div>
-        <p className="hint">Pending confirmation: none.</p>
+        <GuardState guard={guard} onConfirmed={onSaved} />
       </section>
       {message ? (
         <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
@@ -148,7 +195,7 @@ export function WorkspacePage() {
     <section>
       <PageHeader title="Workspace settings" />
       <Async result={ws} label="Loading settings…">
-        {(data) => <Form workspace={data.workspace} onSaved={ws.reload} />}
+        {(data) => <Form workspace={data.workspace} guard={data.guard} onSaved={ws.reload} />}
       </Async>
     </section>
   );

@@ -109,7 +109,11 @@ export async function resourcePage<T extends { id: string }>(opts: {
       sort,
       signature: sortSignature(params.sortBy, params.sortOrder),
       fetch: async (keyset, limit) =>
-        (await fetch({ keyset, limit })).map((r) => ({ item: r.item, id: r.item.id, sortValue: r.sortValue })),
+        (await fetch({ keyset, limit })).map((r) => ({
+          item: r.item,
+          id: r.item.id,
+          sortValue: r.sortValue,
+        })),
     });
   }
   const startIndex = params.startIndex;
@@ -119,7 +123,11 @@ export async function resourcePage<T extends { id: string }>(opts: {
     return { items: rows.map((r) => r.item), startIndex };
   }
   const afterId = startIndex === 1 ? undefined : pages.get(`${walkKey}|${startIndex}`);
-  const rows = await fetch(afterId !== undefined ? { afterId, limit: params.count } : { offset: startIndex - 1, limit: params.count });
+  const rows = await fetch(
+    afterId !== undefined
+      ? { afterId, limit: params.count }
+      : { offset: startIndex - 1, limit: params.count },
+  );
   const items = rows.map((r) => r.item);
   const last = items.at(-1);
   if (last) pages.set(`${walkKey}|${startIndex + items.length}`, last.id);

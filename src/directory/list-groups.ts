@@ -38,7 +38,11 @@ export async function listGroups(
         workspaceId,
       })
     : undefined;
-  const sort = resolveSortKey(params.sortBy, params.sortOrder, { engine: deps.store.engine, ctx, alias: 'g' });
+  const sort = resolveSortKey(params.sortBy, params.sortOrder, {
+    engine: deps.store.engine,
+    ctx,
+    alias: 'g',
+  });
   const totalResults = await countGroups(deps.store.db, workspaceId, where);
   const { items, ...page } = await resourcePage({
     params,

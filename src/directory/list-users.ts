@@ -31,9 +31,19 @@ export async function listUsers(
   const workspaceId = caller.workspace.id;
   const db = deps.store.db;
   const where = params.filter
-    ? compileFilter(params.filter, { engine: deps.store.engine, ctx, table: 'users', alias: 'u', workspaceId })
+    ? compileFilter(params.filter, {
+        engine: deps.store.engine,
+        ctx,
+        table: 'users',
+        alias: 'u',
+        workspaceId,
+      })
     : undefined;
-  const sort = resolveSortKey(params.sortBy, params.sortOrder, { engine: deps.store.engine, ctx, alias: 'u' });
+  const sort = resolveSortKey(params.sortBy, params.sortOrder, {
+    engine: deps.store.engine,
+    ctx,
+    alias: 'u',
+  });
   const totalResults = await countUsers(db, workspaceId, where);
   const { items, ...page } = await resourcePage({
     params,

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../deps.js';
 import { newId } from '../lib/ids.js';
-import { type DeliveryOutcome, recordAttempt } from '../store/webhook-deliveries.js';
+import { type AttemptResult, type DeliveryOutcome, recordAttempts } from '../store/webhook-deliveries.js';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -81,14 +81,14 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
     }
   }
 
-  async function send(d: ClaimedDelivery): Promise<void> {
-    const payload = webhookPayload(d);
+  async function send(d: ClaimedDelivery): Promise<AttemptResult> {
     const started = clock.now();
     let status: number | null = null;
     let error: string | null = null;
     let snippet: string | null = null;
     const t0 = performance.now();
     try {
+      const payload = webhookPayload(d);
       // Checked again at send time: DNS may now point the host somewhere internal.
       const check = await checkWebhookUrl(d.url, { allowPrivate: config.webhookAllowPrivate });
       if (!check.ok) throw new Error(check.reason);
@@ -129,24 +129,20 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
       const delay = backoffMs(attempt, config.webhookRetryBaseMs, config.webhookRetryMaxMs);
       outcome = { kind: 'retry', nextAttemptAt: new Date(at.getTime() + delay).toISOString() };
     }
-    await recordAttempt(
-      store.db,
-      {
-        workspaceId: d.workspaceId,
-        endpointId: d.endpointId,
-        deliveryId: d.id,
-        eventId: d.event.id,
-        attempt,
-        status,
-        error,
-        latencyMs,
-        responseSnippet: snippet,
-        at: at.toISOString(),
-        firstAttemptAt,
-        outcome,
-      },
-      newId,
-    );
+    return {
+      workspaceId: d.workspaceId,
+      endpointId: d.endpointId,
+      deliveryId: d.id,
+      eventId: d.event.id,
+      attempt,
+      status,
+      error,
+      latencyMs,
+      responseSnippet: snippet,
+      at: at.toISOString(),
+      firstAttemptAt,
+      outcome,
+    };
   }
 
   async function tick(): Promise<number> {
@@ -158,13 +154,10 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
       leaseUntil,
       limit: batch,
     });
-    await Promise.all(
-      claimed.map((d) =>
-        send(d).catch((e: unknown) =>
-          logger.error({ err: e, delivery: d.id }, 'webhook attempt not recorded'),
-        ),
-      ),
-    );
+    // send() never throws (errors become the attempt's result); if this write fails, the leases
+    // expire and the batch is sent again: at least once.
+    const results = await Promise.all(claimed.map(send));
+    await recordAttempts(store.db, results, newId);
     return claimed.length;
   }
 

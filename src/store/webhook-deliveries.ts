@@ -1,5 +1,10 @@
 import type { Db } from './users.js';
-import { type WebhookAttemptTable, type WebhookDeliveryTable, withWebhookTables } from './webhooks.js';
+import {
+  type WebhookAttemptTable,
+  type WebhookDb,
+  type WebhookDeliveryTable,
+  withWebhookTables,
+} from './webhooks.js';
 
 // The results side of webhook delivery: attempts, outcomes, the delivery log and manual redelivery.
 
@@ -36,10 +41,8 @@ export async function recordAttempts(db: Db, results: AttemptResult[], newId: ()
     });
 }
 
-async function writeAttempt(db: Db, r: AttemptResult, newId: () => string): Promise<void> {
-  const w = withWebhookTables(db);
+async function writeAttempt(trx: WebhookDb, r: AttemptResult, newId: () => string): Promise<void> {
   {
-    const trx = w;
     await trx
       .insertInto('webhook_attempts')
       .values({

@@ -260,4 +260,34 @@ describeEngines('SCIM sorting and cursor pagination', (engine) => {
       }
     }
   });
+
+  it('sorts and walks /Groups with the same helpers', async () => {
+    const names = ['Sales', 'admins', 'Engineering', 'design', 'Ops'];
+    for (const displayName of names) {
+      const res = await s.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName });
+      assert.equal(res.status, 201, res.text);
+    }
+    const sorted = await s.scim('GET', '/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members');
+    assert.equal(sorted.status, 200, sorted.text);
+    const expected = [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).reverse();
+    assert.deepEqual(
+      sorted.body.Resources.map((g: any) => g.displayName),
+      expected,
+    );
+    const seen: string[] = [];
+    let cursor = '';
+    for (;;) {
+      const res = await s.scim('GET', `/Groups?sortBy=displayName&count=2&cursor=${encodeURIComponent(cursor)}`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.startIndex, undefined);
+      seen.push(...res.body.Resources.map((g: any) => g.displayName));
+      if (!res.body.nextCursor) break;
+      cursor = res.body.nextCursor;
+    }
+    assert.deepEqual(seen, [...expected].reverse());
+    const bad = await s.scim('GET', '/Groups?sortBy=members');
+    assert.equal(bad.status, 400);
+    const garbage = await s.scim('GET', '/Groups?cursor=zzz');
+    assert.equal(garbage.body.scimType, 'invalidCursor');
+  });
 });

@@ -12,10 +12,21 @@ const bin = new URL('../bin/rollcall.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
 
 async function main(): Promise<void> {
-  const proc = spawn(process.execPath, [bin, 'serve', '--port', '0', '--database', `sqlite:${join(dir, 'b.db')}`], {
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '0', WEBHOOK_ALLOW_PRIVATE: '1', WEBHOOK_POLL_MS: '100' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [bin, 'serve', '--port', '0', '--database', `sqlite:${join(dir, 'b.db')}`],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_RPS: '0',
+        WEBHOOK_ALLOW_PRIVATE: '1',
+        WEBHOOK_POLL_MS: '100',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const { base, token } = await new Promise<{ base: string; token: string }>((resolve) => {
     let out = '';
     proc.stdout.on('data', (d) => {
@@ -35,7 +46,11 @@ async function main(): Promise<void> {
           const res = await fetch(`${base}/api/v1/auth/scim/Users`, {
             method: 'POST',
             headers,
-            body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `u${seq++}@bench.test`, emails: [{ value: `u${seq}@bench.test`, primary: true }] }),
+            body: JSON.stringify({
+              schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+              userName: `u${seq++}@bench.test`,
+              emails: [{ value: `u${seq}@bench.test`, primary: true }],
+            }),
           });
           if (res.status !== 201) throw new Error(`HTTP ${res.status}`);
           await res.arrayBuffer();
@@ -43,26 +58,48 @@ async function main(): Promise<void> {
       }),
     );
     const s = (performance.now() - t0) / 1000;
-    console.log(`${label}: ${N} POST /Users, concurrency ${CONCURRENCY}: ${(N / s).toFixed(0)} req/s (${s.toFixed(2)} s)`);
+    console.log(
+      `${label}: ${N} POST /Users, concurrency ${CONCURRENCY}: ${(N / s).toFixed(0)} req/s (${s.toFixed(2)} s)`,
+    );
   }
   const rx = await startReceiver();
   try {
     await load('warm-up (no webhook)');
     await load('no webhook endpoint');
-    const res = await fetch(`${base}/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: rx.url }) });
+    const res = await fetch(`${base}/api/v1/webhooks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ url: rx.url }),
+    });
     const { id } = (await res.json()) as { id: string };
     const before = rx.received.length;
     await load('with 1 webhook endpoint (worker delivering meanwhile)');
     await waitFor(() => rx.received.length - before >= N, 120_000, 'catch-up');
     // Pure delivery throughput: queue N events with the endpoint disabled, then enable and time the drain.
-    await fetch(`${base}/api/v1/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ enabled: false }) });
+    await fetch(`${base}/api/v1/webhooks/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ enabled: false }),
+    });
     await load('endpoint disabled (events queue up)');
     const start = rx.received.length;
     const t0 = performance.now();
-    await fetch(`${base}/api/v1/webhooks/${id}`, { method: 'PATCH', headers, body: JSON.stringify({ enabled: true }) });
+    await fetch(`${base}/api/v1/webhooks/${id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ enabled: true }),
+    });
     await waitFor(() => rx.received.length - start >= N, 120_000, 'drain');
     const s = (performance.now() - t0) / 1000;
-    console.log(`webhook delivery: ${N} events to a local receiver in ${s.toFixed(2)} s: ${(N / s).toFixed(0)} deliveries/s`);
+    console.log(
+      `webhook delivery: ${N} events to a local receiver in ${s.toFixed(2)} s: ${(N / s).toFixed(0)} deliveries/s`,
+    );
+    // Again without an endpoint, on the now larger database, to separate webhook cost from growth.
+    await fetch(`${base}/api/v1/webhooks/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: headers.authorization },
+    });
+    await load('no webhook endpoint (again, larger database)');
   } finally {
     proc.kill('SIGTERM');
     await rx.close();

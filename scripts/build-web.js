@@ -20,7 +20,11 @@ if (!existsSync(join(web, 'node_modules', '.package-lock.json'))) {
   execSync('npm ci --no-audit --no-fund', { cwd: web, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 const dist = join(web, 'dist', 'index.html');
-const sources = Math.max(newest(join(web, 'src')), newest(join(web, 'index.html')), newest(join(web, 'vite.config.js')));
+const sources = Math.max(
+  newest(join(web, 'src')),
+  newest(join(web, 'index.html')),
+  newest(join(web, 'vite.config.js')),
+);
 if (force || !existsSync(dist) || statSync(dist).mtimeMs < sources) {
   execSync('npx vite build --logLevel warn', { cwd: web, stdio: ['ignore', 'inherit', 'inherit'] });
 }

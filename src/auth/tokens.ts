@@ -13,7 +13,7 @@ import {
   type Scope,
   touchToken,
 } from '../store/tokens.js';
-import { findWorkspace, type Workspace } from '../store/workspaces.js';
+import type { Workspace } from '../store/workspaces.js';
 
 /** Recognisable by secret scanners: `rc_` + 43 base64url characters (32 random bytes). */
 export const TOKEN_PREFIX = 'rc_';
@@ -117,8 +117,7 @@ export async function authenticate(deps: Deps, secret: string): Promise<AuthResu
   if (token.revokedAt) return { ok: false, reason: 'The bearer token has been revoked.' };
   if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime())
     return { ok: false, reason: 'The bearer token has expired.' };
-  const workspace = await findWorkspace(deps.store.db, { id: token.workspaceId });
-  if (!workspace) return { ok: false, reason: 'The bearer token is not valid.' };
+  const { workspace } = found;
   if (!token.lastUsedAt || now.getTime() - Date.parse(token.lastUsedAt) >= TOUCH_INTERVAL_MS) {
     const at = now.toISOString();
     await touchToken(deps.store.db, token.id, at, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());

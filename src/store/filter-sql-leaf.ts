@@ -213,7 +213,7 @@ function dateTimeSql(
   const bound = toStoredText(instant);
   const exact = instant.rest === '';
   if (op === 'eq' && !exact) return FALSE;
-  const effective: OrderOp = exact ? op : op;
+  const effective: OrderOp = exact ? op : op === 'ge' ? 'gt' : op === 'lt' ? 'le' : op;
   const operator = sql.raw(ORDER_OPERATORS[effective]);
   if (engine === 'postgres') return sql<SqlBool>`(${text} COLLATE "C" ${operator} ${bound})`;
   return sql<SqlBool>`(${text} ${operator} ${bound})`;

@@ -294,7 +294,7 @@ function isIndexable(f: CheckedFilter, attr: AttributeDef): boolean {
         return false;
     }
   };
-  return attr.type === 'complex' && fits(f) && requiresValue(f);
+  return attr.type === 'complex' && fits(f) && (requiresValue(f) || true);
 }
 
 function notSearchable(target: CheckedTarget): ReturnType<typeof invalidFilter> {

@@ -1,5 +1,6 @@
 import type { ApiTokenTable } from './tables.js';
 import type { Db } from './users.js';
+import { toWorkspace, type Workspace } from './workspaces.js';
 
 export type Scope = 'scim' | 'api:read' | 'api:write';
 export const allScopes: Scope[] = ['scim', 'api:read', 'api:write'];
@@ -65,13 +66,43 @@ export async function insertToken(db: Db, token: ApiToken, hash: string): Promis
     .execute();
 }
 
-/** Looks a token up by its hash; returns the stored hash too, for the constant-time comparison. */
+/**
+ * Looks a token up by its hash, with its workspace, in one query (this runs on every request);
+ * returns the stored hash too, for the constant-time comparison.
+ */
 export async function findTokenByHash(
   db: Db,
   hash: string,
-): Promise<{ token: ApiToken; hash: string } | undefined> {
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-  return row ? { token: toApiToken(row), hash: row.token_hash } : undefined;
+): Promise<{ token: ApiToken; hash: string; workspace: Workspace } | undefined> {
+  const row = await db
+    .selectFrom('api_tokens as t')
+    .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
+    .selectAll('t')
+    .select([
+      'w.slug as w_slug',
+      'w.name as w_name',
+      'w.domain as w_domain',
+      'w.plan as w_plan',
+      'w.scim_enabled as w_scim_enabled',
+      'w.settings as w_settings',
+      'w.created_at as w_created_at',
+      'w.updated_at as w_updated_at',
+    ])
+    .where('t.token_hash', '=', hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const workspace = toWorkspace({
+    id: row.workspace_id,
+    slug: row.w_slug,
+    name: row.w_name,
+    domain: row.w_domain,
+    plan: row.w_plan,
+    scim_enabled: row.w_scim_enabled,
+    settings: row.w_settings,
+    created_at: row.w_created_at,
+    updated_at: row.w_updated_at,
+  });
+  return { token: toApiToken(row), hash: row.token_hash, workspace };
 }
 
 /** A token by id (optionally within one workspace). */

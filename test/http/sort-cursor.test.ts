@@ -264,10 +264,16 @@ describeEngines('SCIM sorting and cursor pagination', (engine) => {
   it('sorts and walks /Groups with the same helpers', async () => {
     const names = ['Sales', 'admins', 'Engineering', 'design', 'Ops'];
     for (const displayName of names) {
-      const res = await s.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName });
+      const res = await s.scim('POST', '/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName,
+      });
       assert.equal(res.status, 201, res.text);
     }
-    const sorted = await s.scim('GET', '/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members');
+    const sorted = await s.scim(
+      'GET',
+      '/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members',
+    );
     assert.equal(sorted.status, 200, sorted.text);
     const expected = [...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).reverse();
     assert.deepEqual(
@@ -277,7 +283,10 @@ describeEngines('SCIM sorting and cursor pagination', (engine) => {
     const seen: string[] = [];
     let cursor = '';
     for (;;) {
-      const res = await s.scim('GET', `/Groups?sortBy=displayName&count=2&cursor=${encodeURIComponent(cursor)}`);
+      const res = await s.scim(
+        'GET',
+        `/Groups?sortBy=displayName&count=2&cursor=${encodeURIComponent(cursor)}`,
+      );
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.startIndex, undefined);
       seen.push(...res.body.Resources.map((g: any) => g.displayName));

@@ -17,7 +17,7 @@ import { SCIM_CONTENT_TYPE } from './media.js';
 /** Member rows fetched per query while streaming a group: memory stays bounded whatever the group's size. */
 export const MEMBER_PAGE = 5_000;
 
-interface RenderOptions {
+export interface RenderOptions {
   deps: Deps;
   caller: Caller;
   ctx: ResourceContext;
@@ -50,7 +50,7 @@ function memberJson(m: MemberRow, keys: string[], baseUrl: string): string {
  * database MEMBER_PAGE rows at a time (keyset on the membership key), then `meta`. With members not
  * requested (e.g. excludedAttributes=members) or an empty group, no member query runs at all.
  */
-async function* groupJson(g: GroupRecord, o: RenderOptions): AsyncGenerator<string> {
+export async function* groupJson(g: GroupRecord, o: RenderOptions): AsyncGenerator<string> {
   const projected = projectResource(renderResource(g, o.ctx, o.baseUrl), o.projection, o.ctx);
   const { meta, ...own } = projected;
   const head = JSON.stringify(own).slice(0, -1);

@@ -21,6 +21,7 @@ import { registerBulkRoutes } from './bulk.js';
 import { registerDiscoveryRoutes } from './discovery.js';
 import { registerGroupRoutes } from './groups.js';
 import { installProvisioningLog } from './provisioning-log-hook.js';
+import { registerSearchRoutes } from './search.js';
 import { registerUserRoutes } from './users.js';
 
 export const SCIM_PREFIX = '/api/v1/auth/scim';
@@ -120,6 +121,7 @@ export async function scimPlugin(
   registerGroupRoutes(app, opts);
   registerDiscoveryRoutes(app, opts);
   registerBulkRoutes(app, opts);
+  registerSearchRoutes(app, opts);
 
   // RFC 7644 §3.11: /Me needs a token that is a user; Rollcall's tokens belong to workspaces.
   app.all('/Me', async () => {

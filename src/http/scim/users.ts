@@ -18,7 +18,7 @@ import { groupsOfUsers, type UserRecord } from '../../store/users.js';
 import { header, queryOf, type ScimServices, scimState, sendScim } from './context.js';
 
 /** Renders users with their derived `groups` (one query for the whole page, and only when asked for). */
-async function renderUsers(
+export async function renderUsers(
   services: ScimServices,
   caller: Caller,
   users: UserRecord[],

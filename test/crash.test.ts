@@ -87,7 +87,8 @@ describe('crash safety', () => {
     first.proc.kill('SIGKILL');
     killed = true;
     await Promise.all(loops);
-    if (first.proc.exitCode === null && first.proc.signalCode === null) await new Promise((r) => first.proc.once('exit', r));
+    if (first.proc.exitCode === null && first.proc.signalCode === null)
+      await new Promise((r) => first.proc.once('exit', r));
 
     const second = await startServer();
     try {

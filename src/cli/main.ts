@@ -6,6 +6,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { registerSchemaCommands } from './schema.js';
 import { registerServeCommand } from './serve.js';
 import { registerTokenCommands } from './token.js';
+import { registerWebhookCommands } from './webhook.js';
 import { registerWorkspaceCommands } from './workspace.js';
 
 /** The `rollcall` command line. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerWorkspaceCommands(program);
   registerTokenCommands(program);
+  registerWebhookCommands(program);
   registerSchemaCommands(program);
   registerAdminCommands(program);
   registerGroupCommands(program);

@@ -117,12 +117,16 @@ export async function resourcePage<T extends { id: string }>(opts: {
     });
   }
   const startIndex = params.startIndex;
-  if (params.count === 0 || startIndex > totalResults) return { items: [], startIndex };
-  if (sort.expr !== undefined || sort.descending) {
+  if (params.count === 0) return { items: [], startIndex };
+  const byId = sort.expr === undefined && !sort.descending;
+  // A walk in id order continues after the last id it saw, even once deletes have pushed
+  // startIndex past the shrunken totalResults: otherwise the walk's tail would be skipped.
+  const afterId = byId && startIndex > 1 ? pages.get(`${walkKey}|${startIndex}`) : undefined;
+  if (afterId === undefined && startIndex > totalResults) return { items: [], startIndex };
+  if (!byId) {
     const rows = await fetch({ keyset: { sort }, offset: startIndex - 1, limit: params.count });
     return { items: rows.map((r) => r.item), startIndex };
   }
-  const afterId = startIndex === 1 ? undefined : pages.get(`${walkKey}|${startIndex}`);
   const rows = await fetch(
     afterId !== undefined
       ? { afterId, limit: params.count }

@@ -42,6 +42,7 @@ export async function listGroups(
     engine: deps.store.engine,
     ctx,
     alias: 'g',
+    table: 'groups',
   });
   const totalResults = await countGroups(deps.store.db, workspaceId, where);
   const { items, ...page } = await resourcePage({

@@ -43,6 +43,7 @@ export async function listUsers(
     engine: deps.store.engine,
     ctx,
     alias: 'u',
+    table: 'users',
   });
   const totalResults = await countUsers(db, workspaceId, where);
   const { items, ...page } = await resourcePage({

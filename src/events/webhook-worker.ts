@@ -5,7 +5,7 @@ import { type AttemptResult, type DeliveryOutcome, recordAttempts } from '../sto
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
-  enabledEndpointIds,
+  endpointsBehind,
   fanOutEndpoint,
 } from '../store/webhooks.js';
 import { matchesEventTypes } from './catalog.js';
@@ -66,7 +66,7 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
   let stopped = true;
 
   async function fanOut(): Promise<void> {
-    const endpoints = await enabledEndpointIds(store.db);
+    const endpoints = await endpointsBehind(store.db);
     for (const ref of endpoints) {
       for (;;) {
         const now = clock.now().toISOString();
@@ -165,7 +165,8 @@ export function createWebhookWorker(deps: Deps, options: WorkerOptions = {}): We
     if (stopped) return;
     timer = setTimeout(() => {
       running = tick()
-        .then((n) => schedule(n >= batch ? 0 : config.webhookPollMs))
+        // Work found: go again at once (the next event of a resource just became due); idle: poll.
+        .then((n) => schedule(n > 0 ? 0 : config.webhookPollMs))
         .catch((e: unknown) => {
           logger.error({ err: e }, 'webhook worker pass failed');
           schedule(config.webhookPollMs);

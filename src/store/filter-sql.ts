@@ -294,7 +294,7 @@ function isIndexable(f: CheckedFilter, attr: AttributeDef): boolean {
         return false;
     }
   };
-  return attr.type === 'complex' && fits(f) && (requiresValue(f) || true);
+  return attr.type === 'complex' && fits(f) && requiresValue(f);
 }
 
 function notSearchable(target: CheckedTarget): ReturnType<typeof invalidFilter> {

@@ -17,6 +17,8 @@ export interface SortKey {
   /** The sort expression on the row aliased `alias`; undefined sorts by id alone. */
   expr?: RawBuilder<unknown>;
   descending: boolean;
+  /** The expression is never NULL (a NOT NULL column): no nulls-last term, so its index serves the order. */
+  notNull?: boolean;
 }
 
 /** A keyset position: a row's id and, for sorted lists, its sort value. */
@@ -62,6 +64,12 @@ function jsonSortExpr(
   return fold ? sql`lower(${text})` : text;
 }
 
+// The NOT NULL columns of each resource table that attributes map to (see migrations/001-initial.ts).
+const NOT_NULL_COLUMNS: Record<'users' | 'groups', string[]> = {
+  users: ['user_name_norm', 'user_name', 'active', 'created_at', 'updated_at'],
+  groups: ['display_name_norm', 'display_name', 'created_at', 'updated_at'],
+};
+
 /**
  * Resolves `sortBy` to a sort expression: a dedicated column (its `_norm` copy for case-insensitive
  * strings), else the JSON document. Multi-valued, complex and derived attributes are 400 invalidValue.
@@ -69,7 +77,7 @@ function jsonSortExpr(
 export function resolveSortKey(
   sortBy: string | undefined,
   sortOrder: 'ascending' | 'descending',
-  opts: { engine: Engine; ctx: SchemaContext; alias: string },
+  opts: { engine: Engine; ctx: SchemaContext; alias: string; table?: 'users' | 'groups' },
 ): SortKey {
   const descending = sortOrder === 'descending';
   if (sortBy === undefined) return { descending };
@@ -89,7 +97,9 @@ export function resolveSortKey(
   const fold = leaf.type === 'string' && !leaf.caseExact;
   if (leaf.column) {
     if (leaf.column === 'id') return { descending };
-    return { expr: sql.ref(`${opts.alias}.${fold ? `${leaf.column}_norm` : leaf.column}`), descending };
+    const column = fold ? `${leaf.column}_norm` : leaf.column;
+    const notNull = NOT_NULL_COLUMNS[opts.table ?? 'users'].includes(column);
+    return { expr: sql.ref(`${opts.alias}.${column}`), descending, notNull };
   }
   if (resolved.attribute.derived || leaf.derived || leaf.type === 'binary') throw notSortable();
   return { expr: jsonSortExpr(opts.engine, opts.alias, resolved.documentKeys, leaf.type, fold), descending };
@@ -116,7 +126,9 @@ function terms(alias: string, q: KeysetQuery, position?: KeysetPosition): Term[]
   const desc = q.sort?.descending === true;
   const out: Term[] = [];
   const expr = q.sort?.expr;
-  if (expr) {
+  if (expr && q.sort?.notNull) {
+    out.push({ expr, descending: desc !== flip, value: position?.value ?? null });
+  } else if (expr) {
     const isNull = position ? position.value === null || position.value === undefined : false;
     out.push({ expr: nullFlag(expr), descending: flip, value: isNull ? 1 : 0 });
     // Rows tied on a null flag of 1 all have a null key: the key term then decides nothing.
@@ -136,7 +148,7 @@ export function orderTerms(
   const out: { expr: RawBuilder<unknown>; direction: 'asc' | 'desc' }[] = [];
   const expr = q.sort?.expr;
   if (expr) {
-    out.push({ expr: nullFlag(expr), direction: flip ? 'desc' : 'asc' });
+    if (!q.sort?.notNull) out.push({ expr: nullFlag(expr), direction: flip ? 'desc' : 'asc' });
     out.push({ expr, direction: desc !== flip ? 'desc' : 'asc' });
   }
   out.push({ expr: sql.ref(`${alias}.id`), direction: desc !== flip ? 'desc' : 'asc' });
@@ -149,6 +161,13 @@ export function keysetCondition(
   q: KeysetQuery & { after: KeysetPosition },
 ): RawBuilder<SqlBool> {
   const list = terms(alias, q, q.after);
+  const first = list[0] as Term;
+  if (list.every((t) => t.descending === first.descending)) {
+    // One direction throughout: a row-value comparison, which both engines answer with an index range.
+    const exprs = sql.join(list.map((t) => t.expr));
+    const values = sql.join(list.map((t) => sql`${t.value}`));
+    return first.descending ? sql<SqlBool>`((${exprs}) < (${values}))` : sql<SqlBool>`((${exprs}) > (${values}))`;
+  }
   let condition: RawBuilder<SqlBool> | undefined;
   // Built from the last term outwards: t_i beyond v_i, or t_i = v_i and (the rest).
   for (let i = list.length - 1; i >= 0; i--) {

@@ -1,6 +1,6 @@
 import type { Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
-import type { Engine } from './db.js';
 import type { SortValue } from '../scim/cursor.js';
+import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
 import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
 import type { Database, UserTable } from './tables.js';

@@ -185,12 +185,14 @@ export async function listEndpoints(db: Db, workspaceId: string): Promise<Webhoo
   return rows.map(toEndpoint);
 }
 
-/** Ids of enabled endpoints across all workspaces (the worker serves every tenant). */
-export async function enabledEndpointIds(db: Db): Promise<{ id: string; workspaceId: string }[]> {
+/** Enabled endpoints (all workspaces: the worker serves every tenant) with events past their cursor. */
+export async function endpointsBehind(db: Db): Promise<{ id: string; workspaceId: string }[]> {
   const rows = await withWebhookTables(db)
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'workspace_id'])
-    .where('enabled', '=', 1)
+    .selectFrom('webhook_endpoints as e')
+    .innerJoin('workspaces as w', 'w.id', 'e.workspace_id')
+    .select(['e.id', 'e.workspace_id'])
+    .where('e.enabled', '=', 1)
+    .whereRef('e.cursor_position', '<', 'w.event_seq')
     .execute();
   return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
 }

@@ -18,11 +18,18 @@ describeEngines('SCIM changes → events', (engine) => {
   after(async () => s.close());
 
   /** The events appended since the last call: [type, resourceId]. */
-  async function newEvents(): Promise<{ type: string; resourceId: string | null; data: any; position: number }[]> {
+  async function newEvents(): Promise<
+    { type: string; resourceId: string | null; data: any; position: number }[]
+  > {
     const events = await listEventsAfter(s.deps.store.db, s.workspace.id, seen, 1000);
     const last = events.at(-1);
     if (last) seen = last.position;
-    return events.map((e) => ({ type: e.type, resourceId: e.resourceId, data: e.data, position: e.position }));
+    return events.map((e) => ({
+      type: e.type,
+      resourceId: e.resourceId,
+      data: e.data,
+      position: e.position,
+    }));
   }
 
   it('records exactly one event per change, in order, with gap-free positions; failures record none', async () => {
@@ -63,7 +70,11 @@ describeEngines('SCIM changes → events', (engine) => {
       ids.push(r.body.id);
     }
     await newEvents();
-    const g = await s.scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Eng', members: [{ value: ids[0] }] });
+    const g = await s.scim('POST', '/Groups', {
+      schemas: [GROUP],
+      displayName: 'Eng',
+      members: [{ value: ids[0] }],
+    });
     assert.equal(g.status, 201);
     const add = await s.scim('PATCH', `/Groups/${g.body.id}`, {
       schemas: [PATCH],

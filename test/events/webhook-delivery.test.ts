@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../../src/deps.js';
 import { type Actor, appendEvents } from '../../src/events/append.js';
 import { backoffMs, createWebhookWorker } from '../../src/events/webhook-worker.js';
-import { createEndpoint } from '../../src/events/webhooks.js';
+import { createEndpoint, redeliver, updateEndpoint } from '../../src/events/webhooks.js';
 import { openStore } from '../../src/store/db.js';
 import { listDeliveries } from '../../src/store/webhook-deliveries.js';
 import { findEndpoint } from '../../src/store/webhooks.js';
@@ -182,6 +182,21 @@ describeEngines('webhook delivery', (engine) => {
     assert.match(ep?.disabledReason ?? '', /last error: HTTP 500/);
     const [d] = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 1 });
     assert.equal(d?.status, 'failed');
+
+    // The admin fixes the receiver, enables the endpoint again and redelivers by hand.
+    const fixed = await startReceiver(() => 200);
+    const again = await updateEndpoint(deps, ws.id, endpoint.id, { url: fixed.url, enabled: true }, system);
+    assert.equal(again?.disabledReason, null);
+    assert.equal(await redeliver(deps, ws.id, endpoint.id, d?.id ?? ''), true);
+    assert.equal(await redeliver(deps, ws.id, endpoint.id, 'nope'), false);
+    const w2 = createWebhookWorker(deps);
+    w2.start();
+    await waitFor(() => fixed.received.length >= 1, 5000, 'redelivered');
+    await w2.stop();
+    await fixed.close();
+    const [after] = await listDeliveries(deps.store.db, ws.id, endpoint.id, { limit: 1 });
+    assert.equal(after?.status, 'delivered');
+    assert.equal(after?.log.at(-1)?.status, 200);
   });
 
   if (engine === 'postgres') {

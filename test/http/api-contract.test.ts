@@ -117,6 +117,44 @@ describeEngines('REST API contract', (engine) => {
     assert.equal((await api('GET', '/members?role=Admin', read)).body.data.length, 0);
   });
 
+  it('lists groups and their members, maps a group to a role, and filters members by role and group', async () => {
+    const ada = (await api('GET', '/members?q=ada', read)).body.data[0];
+    const bob = (await api('GET', '/members?q=bob', read)).body.data[0];
+    const g = await s.scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Admins',
+      members: [{ value: ada.id }, { value: bob.id }],
+    });
+    assert.equal(g.status, 201);
+    const groups = await api('GET', '/groups?q=adm', read);
+    assert.deepEqual(
+      groups.body.data.map((x: { displayName: string }) => x.displayName),
+      ['Admins'],
+    );
+    assert.equal(groups.body.data[0].memberCount, 2);
+    const p1 = await api('GET', `/groups/${g.body.id}/members?limit=1`, read);
+    assert.equal(p1.body.data.length, 1);
+    const p2 = await api('GET', `/groups/${g.body.id}/members?limit=1&cursor=${p1.body.next_cursor}`, read);
+    assert.equal(p2.body.data.length, 1);
+    assert.equal(p2.body.next_cursor, null);
+    assert.notEqual(p1.body.data[0].id, p2.body.data[0].id);
+    assert.equal((await api('PUT', `/groups/${g.body.id}/role`, read, { role: 'Admin' })).status, 403);
+    assert.equal((await api('PUT', `/groups/${g.body.id}/role`, write, { role: 'Boss' })).status, 400);
+    assert.equal((await api('PUT', '/groups/nope/role', write, { role: 'Admin' })).status, 404);
+    const mapped = await api('PUT', `/groups/${g.body.id}/role`, write, { role: 'Admin' });
+    assert.equal(mapped.status, 200);
+    assert.equal(mapped.body.role, 'Admin');
+    const roles = await api('GET', '/roles', read);
+    assert.deepEqual(roles.body.mappings, [{ groupId: g.body.id, displayName: 'Admins', role: 'Admin' }]);
+    const one = await api('GET', `/members/${ada.id}`, read);
+    assert.equal(one.body.role, 'Admin');
+    assert.deepEqual(one.body.groups, [{ id: g.body.id, displayName: 'Admins' }]);
+    assert.equal((await api('GET', '/members?role=Admin', read)).body.data.length, 2);
+    assert.equal((await api('GET', `/members?group=${g.body.id}&q=bob`, read)).body.data.length, 1);
+    await api('PUT', `/groups/${g.body.id}/role`, write, { role: null });
+    assert.equal((await api('GET', '/members?role=Admin', read)).body.data.length, 0);
+  });
+
   it('creates a token (secret once), lists without secrets, revokes', async () => {
     const created = await api('POST', '/tokens', write, { name: 'ci', scopes: ['api:read'] });
     assert.equal(created.status, 201);
@@ -171,6 +209,8 @@ describeEngines('REST API contract', (engine) => {
     assert.equal(rest.body.next_after, positions[positions.length - 1]);
     const created = await api('GET', '/audit-log?type=user.created', read);
     assert.equal(created.body.data.length, 3);
+    const mapped = await api('GET', '/audit-log?type=group.*', read);
+    assert.ok(mapped.body.data.some((e: { type: string }) => e.type === 'group.role_mapped'));
     assert.equal(created.body.data[0].actor.type, 'token');
     assert.ok(created.body.data[0].actor.ip);
     const tokens = await api('GET', '/audit-log?type=token.*&limit=1', read);

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { newId } from '../lib/ids.js';
-import { insertProvisioningEntry, type ProvisioningEntry } from '../store/provisioning-log.js';
+import { insertProvisioningEntries, type ProvisioningEntry } from '../store/provisioning-log.js';
 
 // What an admin reads when provisioning breaks: each SCIM request and its response, redacted.
 
@@ -93,28 +93,85 @@ export type ProvisioningRecord = Omit<
   responseBody: unknown;
 };
 
-/** Writes a provisioning log entry; never throws (the request already has its answer). */
+/** Turns what the hook saw into a stored entry: redacted, capped, its resource found. */
+function toEntry(r: ProvisioningRecord): ProvisioningEntry {
+  let response: unknown = r.responseBody;
+  if (typeof response === 'string') {
+    try {
+      response = JSON.parse(response);
+    } catch {
+      // not JSON: stored as text
+    }
+  }
+  const resource = resourceOf(r.path, response);
+  return {
+    ...r,
+    id: newId(),
+    idp: detectIdp(r.userAgent),
+    requestBody: logBody(r.requestBody),
+    responseBody: logBody(response),
+    resourceType: resource.type,
+    resourceId: resource.id,
+  };
+}
+
+/** Writes a provisioning log entry now; never throws (the request already has its answer). */
 export async function recordProvisioning(deps: Deps, r: ProvisioningRecord): Promise<void> {
   try {
-    let response: unknown = r.responseBody;
-    if (typeof response === 'string') {
-      try {
-        response = JSON.parse(response);
-      } catch {
-        // not JSON: stored as text
-      }
-    }
-    const resource = resourceOf(r.path, response);
-    await insertProvisioningEntry(deps.store.db, {
-      ...r,
-      id: newId(),
-      idp: detectIdp(r.userAgent),
-      requestBody: logBody(r.requestBody),
-      responseBody: logBody(response),
-      resourceType: resource.type,
-      resourceId: resource.id,
-    });
+    await insertProvisioningEntries(deps.store.db, [toEntry(r)]);
   } catch (e) {
     deps.logger.warn({ err: e }, 'provisioning log entry not written');
   }
+}
+
+export interface ProvisioningRecorder {
+  record(r: ProvisioningRecord): void;
+  /** Writes what is queued (also called on shutdown). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Queues entries and writes them in batches, off the request path: one multi-row INSERT per
+ * `flushMs` (or per `maxBatch` entries) instead of one transaction per SCIM request.
+ */
+export function createProvisioningRecorder(
+  deps: Deps,
+  options: { flushMs?: number; maxBatch?: number } = {},
+): ProvisioningRecorder {
+  const flushMs = options.flushMs ?? 100;
+  const maxBatch = options.maxBatch ?? 250;
+  let queue: ProvisioningRecord[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
+
+  const flush = async (): Promise<void> => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    const batch = queue;
+    queue = [];
+    if (batch.length > 0) {
+      writing = writing.then(async () => {
+        try {
+          await insertProvisioningEntries(deps.store.db, batch.map(toEntry));
+        } catch (e) {
+          deps.logger.warn({ err: e, entries: batch.length }, 'provisioning log entries not written');
+        }
+      });
+    }
+    await writing;
+  };
+
+  return {
+    record(r) {
+      queue.push(r);
+      if (queue.length >= maxBatch) void flush();
+      else if (!timer) {
+        timer = setTimeout(() => void flush(), flushMs);
+        timer.unref();
+      }
+    },
+    flush,
+  };
 }

@@ -4,6 +4,7 @@ import * as m002 from './migrations/002-groups-roles.js';
 import * as m003 from './migrations/003-webhooks-logs.js';
 import * as m004 from './migrations/004-console.js';
 import * as m005 from './migrations/005-extensions.js';
+import * as m006 from './migrations/006-console-logs.js';
 
 // Migrations are imported statically (not read from disk) so they work the same from any working directory.
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-webhooks-logs': m003,
   '004-console': m004,
   '005-extensions': m005,
+  '006-console-logs': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -52,30 +52,40 @@ export interface ProvisioningEntry {
   createdAt: string;
 }
 
-/** Writes one entry (its own small statement, after the response was sent). */
+/** Writes entries in multi-row statements (the recorder batches them off the request path). */
+export async function insertProvisioningEntries(db: Db, entries: ProvisioningEntry[]): Promise<void> {
+  // Chunks keep each statement under the engines' bound-parameter limits (17 columns a row).
+  for (let i = 0; i < entries.length; i += 500) {
+    await typed(db)
+      .insertInto('provisioning_log')
+      .values(
+        entries.slice(i, i + 500).map((e) => ({
+          id: e.id,
+          workspace_id: e.workspaceId,
+          token_id: e.tokenId,
+          method: e.method,
+          path: e.path,
+          status: e.status,
+          duration_ms: e.durationMs,
+          idp: e.idp,
+          ip: e.ip,
+          user_agent: e.userAgent,
+          notes: JSON.stringify(e.notes),
+          request_body: e.requestBody,
+          response_body: e.responseBody,
+          resource_type: e.resourceType,
+          resource_id: e.resourceId,
+          event_positions: JSON.stringify(e.eventPositions),
+          created_at: e.createdAt,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Inserts one entry (tests and tools). */
 export async function insertProvisioningEntry(db: Db, e: ProvisioningEntry): Promise<void> {
-  await typed(db)
-    .insertInto('provisioning_log')
-    .values({
-      id: e.id,
-      workspace_id: e.workspaceId,
-      token_id: e.tokenId,
-      method: e.method,
-      path: e.path,
-      status: e.status,
-      duration_ms: e.durationMs,
-      idp: e.idp,
-      ip: e.ip,
-      user_agent: e.userAgent,
-      notes: JSON.stringify(e.notes),
-      request_body: e.requestBody,
-      response_body: e.responseBody,
-      resource_type: e.resourceType,
-      resource_id: e.resourceId,
-      event_positions: JSON.stringify(e.eventPositions),
-      created_at: e.createdAt,
-    })
-    .execute();
+  await insertProvisioningEntries(db, [e]);
 }
 
 export interface ProvisioningQuery {

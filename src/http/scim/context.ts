@@ -34,8 +34,16 @@ export function scimState(request: FastifyRequest): ScimRequestState {
   return request.scim;
 }
 
+const sentBodies = new WeakMap<FastifyRequest, unknown>();
+
+/** The body object last sent with sendScim for a request (the provisioning log keeps it, unparsed). */
+export function sentScimBody(request: FastifyRequest): unknown {
+  return sentBodies.get(request);
+}
+
 /** Sends a SCIM JSON body with the SCIM media type. */
 export function sendScim(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  sentBodies.set(reply.request, body);
   // A Buffer keeps the media type exactly `application/scim+json` (Fastify appends a charset to strings).
   return reply
     .code(status)

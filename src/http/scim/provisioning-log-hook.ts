@@ -1,25 +1,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { recordProvisioning } from '../../events/provisioning-log.js';
+import { createProvisioningRecorder } from '../../events/provisioning-log.js';
+import { sentScimBody } from './context.js';
 
-// Records each authenticated SCIM request in the provisioning log once its response has been sent:
-// a failure to write the entry is logged and never reaches the identity provider.
+// Records each authenticated SCIM request in the provisioning log once its response has been sent.
+// Entries are queued and written in batches: a failure to write is logged and never reaches the
+// identity provider, and a read costs no extra transaction.
 
-const sentBodies = new WeakMap<FastifyRequest, unknown>();
+/** A successful read: its response body is not kept (it is large, repeated, and rebuildable). */
+function isRead(request: FastifyRequest, status: number): boolean {
+  if (status >= 400) return false;
+  return request.method === 'GET' || (request.method === 'POST' && /\/\.search(\?|$)/.test(request.url));
+}
 
-/** Adds the onSend/onResponse hooks to the SCIM plugin's context. */
+/** Adds the onResponse hook to the SCIM plugin's context, and flushes the queue on close. */
 export function installProvisioningLog(app: FastifyInstance, deps: Deps): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    // The payload is a string or a Buffer here (a stream is not logged).
-    if (request.scim) sentBodies.set(request, Buffer.isBuffer(payload) ? payload.toString() : payload);
-    return payload;
+  const recorder = createProvisioningRecorder(deps);
+  app.addHook('onClose', async () => {
+    await recorder.flush();
   });
   app.addHook('onResponse', async (request, reply) => {
     const state = request.scim;
     if (!state) return;
     const status = reply.statusCode;
     const actor = state.caller.actor;
-    await recordProvisioning(deps, {
+    recorder.record({
       workspaceId: state.caller.workspace.id,
       tokenId: actor.id,
       method: request.method,
@@ -30,7 +35,7 @@ export function installProvisioningLog(app: FastifyInstance, deps: Deps): void {
       userAgent: actor.userAgent ?? null,
       notes: state.notes,
       requestBody: request.body,
-      responseBody: sentBodies.get(request),
+      responseBody: isRead(request, status) ? undefined : sentScimBody(request),
       // A failed request's transaction rolled back: it caused no event.
       eventPositions: status < 400 ? (actor.positions ?? []) : [],
       createdAt: deps.clock.now().toISOString(),

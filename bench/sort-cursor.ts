@@ -17,13 +17,33 @@ await deps.store.db.transaction().execute(async (trx) => {
   for (let i = 0; i < n; i++) {
     const userName = `u${((i * 7919) % n).toString().padStart(6, '0')}@bench.test`;
     const document = { userName, active: true, name: { familyName: `F${(i * 104729) % n}` } };
-    await insertUser(trx, { workspaceId: workspace.id, id: newId(), userName, externalId: null, displayName: null, active: true, role: null, document, version: 1, createdAt: now, updatedAt: now }, []);
+    await insertUser(
+      trx,
+      {
+        workspaceId: workspace.id,
+        id: newId(),
+        userName,
+        externalId: null,
+        displayName: null,
+        active: true,
+        role: null,
+        document,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      },
+      [],
+    );
   }
 });
 const app = createApp(deps);
 await app.ready();
 const get = async (url: string) => {
-  const res = await app.inject({ method: 'GET', url: `/api/v1/auth/scim${url}`, headers: { authorization: `Bearer ${secret}` } });
+  const res = await app.inject({
+    method: 'GET',
+    url: `/api/v1/auth/scim${url}`,
+    headers: { authorization: `Bearer ${secret}` },
+  });
   if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
   return JSON.parse(res.body);
 };
@@ -45,7 +65,9 @@ for (const sortBy of ['userName', 'name.familyName']) {
     cursor = body.nextCursor;
   }
   await time(`${sortBy}: first page, cursor`, () => get(`/Users?${q}&cursor=`));
-  await time(`${sortBy}: last page, cursor (keyset)`, () => get(`/Users?${q}&cursor=${encodeURIComponent(last)}`));
+  await time(`${sortBy}: last page, cursor (keyset)`, () =>
+    get(`/Users?${q}&cursor=${encodeURIComponent(last)}`),
+  );
   await time(`${sortBy}: first page, startIndex`, () => get(`/Users?${q}&startIndex=1`));
   await time(`${sortBy}: last page, startIndex (OFFSET)`, () => get(`/Users?${q}&startIndex=${n - 99}`));
 }

@@ -21,6 +21,17 @@ export function parseRole(raw: string): Role | null | undefined {
 // The rank of a group's role in SQL (NULL for unmapped groups, which MAX ignores).
 const rankSql = sql<number>`CASE g.role WHEN 'Admin' THEN 4 WHEN 'Editor' THEN 3 WHEN 'Viewer' THEN 2 WHEN 'Guest' THEN 1 END`;
 
+/** The effective role from already-loaded group roles: the highest mapped one, else own, else default. */
+export function roleFrom(groupRoles: (string | null)[], own: string | null, fallback: Role): Role {
+  let rank = 0;
+  for (const r of groupRoles) {
+    const i = r === null ? -1 : ROLES.indexOf(r as Role);
+    if (i + 1 > rank) rank = i + 1;
+  }
+  if (rank > 0) return ROLES[rank - 1] ?? fallback;
+  return (own === null ? undefined : parseRole(own)) ?? fallback;
+}
+
 /**
  * The effective role of each given user: the highest role mapped to any of their groups, else the
  * user's own role (set directly by an Admin), else the workspace's default role. Computed in SQL

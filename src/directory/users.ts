@@ -52,6 +52,25 @@ export function indexedValuesOf(document: ScimDocument, ctx: ResourceContext): I
   return out;
 }
 
+/** The `type` of the `roles` element Rollcall derives from group→role mappings. */
+export const WORKSPACE_ROLE_TYPE = 'workspace';
+
+/**
+ * Drops the derived role a client echoed back: Okta GETs a user and PUTs the whole object, which
+ * would otherwise turn the derived role into a stored one.
+ */
+function dropDerivedRoles(document: ScimDocument, notes: string[]): ScimDocument {
+  const roles = document.roles;
+  if (!Array.isArray(roles)) return document;
+  const kept = roles.filter((r) => (r as { type?: unknown })?.type !== WORKSPACE_ROLE_TYPE);
+  if (kept.length === roles.length) return document;
+  notes.push('derived workspace role in "roles" ignored (read-only)');
+  const next = { ...document };
+  if (kept.length > 0) next.roles = kept;
+  else delete next.roles;
+  return next;
+}
+
 function columnsOf(document: ScimDocument): Pick<UserRecord, 'userName' | 'displayName' | 'active'> {
   const userName = document.userName;
   if (typeof userName !== 'string' || userName.trim() === '') throw invalidValue('"userName" is required.');
@@ -98,7 +117,9 @@ export async function createUser(
   body: unknown,
   ctx: ResourceContext,
 ): Promise<WriteResult> {
-  const { document, externalId, notes } = normaliseResource(body, ctx);
+  const normalised = normaliseResource(body, ctx);
+  const { externalId, notes } = normalised;
+  const document = dropDerivedRoles(normalised.document, notes);
   const now = isoNow(deps.clock);
   // RFC 7643 §4.1.1: a missing `active` means active (the member is provisioned to work).
   if (document.active === undefined) document.active = true;
@@ -186,7 +207,9 @@ export async function replaceUser(
   ctx: ResourceContext,
   ifMatch?: string,
 ): Promise<WriteResult> {
-  const { document, externalId, notes } = normaliseResource(body, ctx);
+  const normalised = normaliseResource(body, ctx);
+  const { externalId, notes } = normalised;
+  const document = dropDerivedRoles(normalised.document, notes);
   return writeUpdate(
     deps,
     caller,
@@ -225,7 +248,7 @@ export async function patchUser(
         ...current,
         ...columnsOf(result.document),
         externalId: result.externalId,
-        document: result.document,
+        document: dropDerivedRoles(result.document, result.notes),
       };
       return { user, changed: result.changed, valuesChanged: result.changed, notes: result.notes };
     },

@@ -41,11 +41,19 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'webhook.updated', description: 'A webhook endpoint was changed.', webhook: true },
   { type: 'webhook.deleted', description: 'A webhook endpoint was removed.', webhook: true },
   {
+    type: 'webhook.test',
+    description: 'A test event an Admin sent to one endpoint (delivered to that endpoint only).',
+    webhook: false,
+  },
+  {
     type: 'provisioning_log.read',
     description: 'The provisioning log (request bodies) was read.',
     webhook: false,
   },
 ];
+
+/** The event an Admin sends to check one endpoint (see sendTestEvent in webhooks.ts). */
+export const TEST_EVENT_TYPE = 'webhook.test';
 
 const auditOnly = new Set(eventCatalog.filter((e) => !e.webhook).map((e) => e.type));
 
@@ -56,6 +64,8 @@ export function deliveredByDefault(type: string): boolean {
 
 /** True when an endpoint's subscription (`*`, `user.*`, or exact types) selects an event type. */
 export function matchesEventTypes(patterns: string[], type: string): boolean {
+  // A test event is addressed to one endpoint (its delivery row is written directly), never fanned out.
+  if (type === TEST_EVENT_TYPE) return false;
   return patterns.some(
     (p) =>
       (p === '*' && deliveredByDefault(type)) ||

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { isoNow } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { requeueDelivery } from '../store/webhook-deliveries.js';
+import { insertDirectDelivery, requeueDelivery } from '../store/webhook-deliveries.js';
 import {
   deleteEndpointRow,
   findEndpoint,
@@ -11,6 +11,7 @@ import {
   type WebhookEndpoint,
 } from '../store/webhooks.js';
 import { type Actor, appendEvents } from './append.js';
+import { TEST_EVENT_TYPE } from './catalog.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
 /** A webhook input problem (bad URL, bad event type): the edge renders it as a 400. */
@@ -153,4 +154,47 @@ export async function redeliver(
   deliveryId: string,
 ): Promise<boolean> {
   return requeueDelivery(deps.store.db, workspaceId, endpointId, deliveryId, isoNow(deps.clock));
+}
+
+/**
+ * Sends a `webhook.test` event to one endpoint (even a disabled one is queued; it goes out once
+ * enabled). The event is in the log like any other, but only this endpoint gets a delivery.
+ */
+export async function sendTestEvent(
+  deps: Deps,
+  workspaceId: string,
+  endpointId: string,
+  actor: Actor,
+): Promise<{ deliveryId: string; position: number } | undefined> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const endpoint = await findEndpoint(trx, workspaceId, endpointId);
+    if (!endpoint) return undefined;
+    const now = isoNow(deps.clock);
+    const event = {
+      type: TEST_EVENT_TYPE,
+      resourceType: 'Webhook',
+      resourceId: endpointId,
+      data: { message: 'A test event sent from the Rollcall admin console.', url: endpoint.url },
+    };
+    const [position] = await appendEvents(trx, workspaceId, actor, [event], now);
+    if (position === undefined) return undefined;
+    const row = await trx
+      .selectFrom('events')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('position', '=', position)
+      .executeTakeFirstOrThrow();
+    // The delivery row needs the event's position, so it follows the append in the same transaction.
+    const deliveryId = newId();
+    await insertDirectDelivery(trx, {
+      id: deliveryId,
+      workspaceId,
+      endpointId,
+      eventPosition: position,
+      eventId: row.id,
+      eventType: TEST_EVENT_TYPE,
+      now,
+    });
+    return { deliveryId, position };
+  });
 }

@@ -166,7 +166,9 @@ export function keysetCondition(
     // One direction throughout: a row-value comparison, which both engines answer with an index range.
     const exprs = sql.join(list.map((t) => t.expr));
     const values = sql.join(list.map((t) => sql`${t.value}`));
-    return first.descending ? sql<SqlBool>`((${exprs}) < (${values}))` : sql<SqlBool>`((${exprs}) > (${values}))`;
+    return first.descending
+      ? sql<SqlBool>`((${exprs}) < (${values}))`
+      : sql<SqlBool>`((${exprs}) > (${values}))`;
   }
   let condition: RawBuilder<SqlBool> | undefined;
   // Built from the last term outwards: t_i beyond v_i, or t_i = v_i and (the rest).

@@ -201,20 +201,20 @@ export async function countUsers(db: Db, workspaceId: string, where?: RawBuilder
   return Number(row.n);
 }
 
-/** The groups (id, displayName) of each of the given users, in one query. */
+/** The groups (id, displayName, mapped role) of each of the given users, in one query. */
 export async function groupsOfUsers(
   db: Db,
   workspaceId: string,
   userIds: string[],
-): Promise<Map<string, { id: string; displayName: string }[]>> {
-  const map = new Map<string, { id: string; displayName: string }[]>();
+): Promise<Map<string, { id: string; displayName: string; role: string | null }[]>> {
+  const map = new Map<string, { id: string; displayName: string; role: string | null }[]>();
   if (userIds.length === 0) return map;
   const rows = await db
     .selectFrom('group_members as m')
     .innerJoin('groups as g', (j) =>
       j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
     )
-    .select(['m.member_id', 'g.id', 'g.display_name'])
+    .select(['m.member_id', 'g.id', 'g.display_name', 'g.role'])
     .where('m.workspace_id', '=', workspaceId)
     .where('m.member_id', 'in', userIds)
     .orderBy('g.id')
@@ -222,7 +222,7 @@ export async function groupsOfUsers(
   for (const r of rows) {
     const list = map.get(r.member_id) ?? [];
     if (list.length === 0) map.set(r.member_id, list);
-    list.push({ id: r.id, displayName: r.display_name });
+    list.push({ id: r.id, displayName: r.display_name, role: r.role });
   }
   return map;
 }

@@ -208,3 +208,41 @@ export async function pruneDeliveries(db: Db, before: string): Promise<number> {
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Queues one event for one endpoint directly (a test event), bypassing the subscription fan-out. */
+export async function insertDirectDelivery(
+  db: Db,
+  d: {
+    id: string;
+    workspaceId: string;
+    endpointId: string;
+    eventPosition: number;
+    eventId: string;
+    eventType: string;
+    now: string;
+  },
+): Promise<void> {
+  await withWebhookTables(db)
+    .insertInto('webhook_deliveries')
+    .values({
+      id: d.id,
+      workspace_id: d.workspaceId,
+      endpoint_id: d.endpointId,
+      event_position: d.eventPosition,
+      event_id: d.eventId,
+      event_type: d.eventType,
+      // No resource key: a test never waits behind (or holds up) a resource's earlier deliveries.
+      resource_key: '',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: d.now,
+      locked_until: null,
+      last_status: null,
+      last_error: null,
+      first_attempt_at: null,
+      delivered_at: null,
+      created_at: d.now,
+    })
+    .onConflict((oc) => oc.columns(['endpoint_id', 'event_position']).doNothing())
+    .execute();
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { setGroupRole } from '../../src/directory/roles.js';
 import { describeEngines } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/scim-client.js';
 
@@ -219,5 +220,34 @@ describeEngines('SCIM Users contract', (engine) => {
     const r = await s.scim('GET', '/Users', undefined, { authorization: `Bearer ${free.token}` });
     assert.equal(r.status, 403);
     assert.match(r.body.detail, /Enterprise/);
+  });
+});
+
+describeEngines('SCIM Users: the derived workspace role', (engine) => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer(engine);
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it('survives Okta’s GET-then-PUT without becoming a stored role', async () => {
+    const user = (await s.scim('POST', '/Users', oktaUser('roles@x.test'))).body;
+    const group = (await s.scim('POST', '/Groups', { displayName: 'Admins', members: [{ value: user.id }] }))
+      .body;
+    const caller = { workspace: s.workspace, actor: { type: 'system' as const, id: null } };
+    await setGroupRole(s.deps, caller, group.id, 'Admin');
+    const got = (await s.scim('GET', `/Users/${user.id}`)).body;
+    assert.deepEqual(got.roles, [{ value: 'Admin', type: 'workspace', primary: true }]);
+    const put = await s.scim('PUT', `/Users/${user.id}`, got);
+    assert.equal(put.status, 200);
+    await setGroupRole(s.deps, caller, group.id, null);
+    const after = (await s.scim('GET', `/Users/${user.id}`)).body;
+    assert.deepEqual(
+      after.roles,
+      [{ value: 'Viewer', type: 'workspace', primary: true }],
+      'falls back to the default',
+    );
   });
 });

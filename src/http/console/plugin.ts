@@ -8,6 +8,7 @@ import { WorkspaceError } from '../../workspaces/workspaces.js';
 import { ConsoleError, readCookie } from './context.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
 import { registerLogRoutes } from './log-routes.js';
+import { registerProvisioningRoutes } from './provisioning-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
 import { registerSettingsRoutes } from './settings-routes.js';
 import { registerStatic } from './static.js';
@@ -108,6 +109,7 @@ async function consoleApi(app: FastifyInstance, opts: { deps: Deps }): Promise<v
   registerSettingsRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
   registerLogRoutes(app, deps);
+  registerProvisioningRoutes(app, deps);
   registerWebhookRoutes(app, deps);
 }
 

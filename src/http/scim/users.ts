@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listUsers } from '../../directory/list-users.js';
-import { effectiveRoles } from '../../directory/roles.js';
+import { effectiveRoles, roleFrom } from '../../directory/roles.js';
 import {
   type Caller,
   createUser,
@@ -8,6 +8,7 @@ import {
   getUser,
   patchUser,
   replaceUser,
+  WORKSPACE_ROLE_TYPE,
 } from '../../directory/users.js';
 import { matchesIfNoneMatch } from '../../scim/etag.js';
 import { listResponse, readListParams } from '../../scim/list.js';
@@ -34,17 +35,29 @@ export async function renderUsers(
       )
     : undefined;
   // `roles` is derived (read-only) from group→role mappings, but only for users whose client sent no
-  // roles of its own: a client's roles are kept and returned as sent.
+  // roles of its own: a client's roles are kept and returned as sent. With the groups loaded, the
+  // role comes from them; otherwise one query computes it.
   const needRoles = wantsAttribute(projection, ctx, 'roles')
     ? users.filter((u) => u.document.roles === undefined)
     : [];
-  const roles =
-    needRoles.length > 0
+  const fallback = caller.workspace.settings.defaultRole;
+  const roles = groups
+    ? new Map(
+        needRoles.map((u) => [
+          u.id,
+          roleFrom(
+            (groups.get(u.id) ?? []).map((g) => g.role),
+            u.role,
+            fallback,
+          ),
+        ]),
+      )
+    : needRoles.length > 0
       ? await effectiveRoles(
           services.deps.store.db,
           caller.workspace.id,
           needRoles.map((u) => u.id),
-          caller.workspace.settings.defaultRole,
+          fallback,
         )
       : undefined;
   return users.map((u) => {
@@ -61,7 +74,7 @@ export async function renderUsers(
         }
       : {};
     const withRole = role
-      ? { ...derived, roles: [{ value: role, type: 'workspace', primary: true }] }
+      ? { ...derived, roles: [{ value: role, type: WORKSPACE_ROLE_TYPE, primary: true }] }
       : derived;
     return projectResource(renderResource(u, ctx, baseUrl, withRole), projection, ctx);
   });

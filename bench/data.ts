@@ -8,6 +8,7 @@ import { normaliseResource } from '../src/scim/resource.js';
 import { userContext } from '../src/scim/resource-types.js';
 import { openStore } from '../src/store/db.js';
 import { insertUser, type UserRecord } from '../src/store/users.js';
+import { recountWorkspace } from '../src/store/workspaces.js';
 import { runLoad } from './load.js';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -119,6 +120,8 @@ export async function loadFast(
       });
       options.onProgress?.(end);
     }
+    // Written without events: recompute the workspace's kept user count.
+    await recountWorkspace(store.db, workspaceId);
   } finally {
     await store.close();
   }

@@ -4,6 +4,7 @@ import { createApp } from '../src/app.js';
 import { createToken } from '../src/auth/tokens.js';
 import { newId } from '../src/lib/ids.js';
 import { insertUser } from '../src/store/users.js';
+import { recountWorkspace } from '../src/store/workspaces.js';
 import { createWorkspace } from '../src/workspaces/workspaces.js';
 import { createTestDeps } from '../test/helpers/engines.js';
 
@@ -36,6 +37,7 @@ await deps.store.db.transaction().execute(async (trx) => {
     );
   }
 });
+await recountWorkspace(deps.store.db, workspace.id);
 const app = createApp(deps);
 await app.ready();
 const get = async (url: string) => {

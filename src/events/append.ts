@@ -19,6 +19,13 @@ export interface NewEvent {
   data: unknown;
 }
 
+const COUNT_DELTAS: Record<string, { users: number; groups: number }> = {
+  'user.created': { users: 1, groups: 0 },
+  'user.deleted': { users: -1, groups: 0 },
+  'group.created': { users: 0, groups: 1 },
+  'group.deleted': { users: 0, groups: -1 },
+};
+
 /**
  * Appends events in the caller's transaction. The workspace's counter row gives gap-free, strictly
  * increasing positions; its row lock orders concurrent writers so a reader never sees position n+1
@@ -32,9 +39,23 @@ export async function appendEvents(
   now: string,
 ): Promise<number[]> {
   if (events.length === 0) return [];
+  // The same row keeps the workspace's user and group counts (see migrations/007-counters.ts).
+  let users = 0;
+  let groups = 0;
+  for (const e of events) {
+    const delta = COUNT_DELTAS[e.type];
+    if (delta) {
+      users += delta.users;
+      groups += delta.groups;
+    }
+  }
   const row = await trx
     .updateTable('workspaces')
-    .set({ event_seq: sql`event_seq + ${events.length}` })
+    .set({
+      event_seq: sql`event_seq + ${events.length}`,
+      ...(users !== 0 ? { user_count: sql`user_count + ${users}` } : {}),
+      ...(groups !== 0 ? { group_count: sql`group_count + ${groups}` } : {}),
+    })
     .where('id', '=', workspaceId)
     .returning('event_seq')
     .executeTakeFirstOrThrow();

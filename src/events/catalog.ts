@@ -37,6 +37,16 @@ export const eventCatalog: EventTypeInfo[] = [
   { type: 'token.revoked', description: 'An API token was revoked.', webhook: true },
   { type: 'workspace.created', description: 'A workspace was created.', webhook: true },
   { type: 'workspace.updated', description: 'Workspace settings changed.', webhook: true },
+  {
+    type: 'schema_extension.registered',
+    description: 'A custom SCIM schema extension was registered.',
+    webhook: true,
+  },
+  {
+    type: 'schema_extension.deleted',
+    description: 'A custom SCIM schema extension was removed.',
+    webhook: true,
+  },
   { type: 'webhook.created', description: 'A webhook endpoint was registered.', webhook: true },
   { type: 'webhook.updated', description: 'A webhook endpoint was changed.', webhook: true },
   { type: 'webhook.deleted', description: 'A webhook endpoint was removed.', webhook: true },

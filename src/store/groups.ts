@@ -6,6 +6,7 @@ import { supportsRowLocks } from './dialect.js';
 import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
 import type { GroupTable } from './tables.js';
 import type { Db } from './users.js';
+import { resourceCount } from './workspaces.js';
 
 /** A group as stored (its members live in group_members, never in the document). */
 export interface GroupRecord {
@@ -175,6 +176,7 @@ export async function listGroupsKeyed(
 
 /** The number of groups matching a filter. */
 export async function countGroups(db: Db, workspaceId: string, where?: RawBuilder<SqlBool>): Promise<number> {
+  if (!where) return resourceCount(db, workspaceId, 'groups');
   let query = db
     .selectFrom('groups as g')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -10,6 +10,8 @@ export interface WorkspaceTable {
   scim_enabled: number;
   settings: string;
   event_seq: Generated<number | string>;
+  user_count: Generated<number | string>;
+  group_count: Generated<number | string>;
   created_at: string;
   updated_at: string;
 }

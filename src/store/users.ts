@@ -4,6 +4,7 @@ import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
 import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
 import type { Database, UserTable } from './tables.js';
+import { resourceCount } from './workspaces.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -192,6 +193,7 @@ export async function listUsersKeyed(
 
 /** The number of users matching a filter. */
 export async function countUsers(db: Db, workspaceId: string, where?: RawBuilder<SqlBool>): Promise<number> {
+  if (!where) return resourceCount(db, workspaceId, 'users');
   let query = db
     .selectFrom('users as u')
     .select((eb) => eb.fn.countAll<number>().as('n'))

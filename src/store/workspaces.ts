@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { WorkspaceTable } from './tables.js';
 import type { Db } from './users.js';
 
@@ -30,7 +31,9 @@ export interface Workspace {
   updatedAt: string;
 }
 
-export function toWorkspace(row: Omit<WorkspaceTable, 'event_seq'>): Workspace {
+export function toWorkspace(
+  row: Omit<WorkspaceTable, 'event_seq' | 'user_count' | 'group_count'>,
+): Workspace {
   return {
     id: row.id,
     slug: row.slug,
@@ -107,4 +110,26 @@ export async function findWorkspace(
 export async function listWorkspaces(db: Db): Promise<Workspace[]> {
   const rows = await db.selectFrom('workspaces').select(columns).orderBy('created_at').execute();
   return rows.map(toWorkspace);
+}
+
+/** The workspace's kept count of users or groups (an unfiltered list's totalResults). */
+export async function resourceCount(db: Db, workspaceId: string, kind: 'users' | 'groups'): Promise<number> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select(kind === 'users' ? 'user_count as n' : 'group_count as n')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Recomputes the kept counts (after rows were written without events: fast loaders, test seeds). */
+export async function recountWorkspace(db: Db, workspaceId: string): Promise<void> {
+  await db
+    .updateTable('workspaces')
+    .set({
+      user_count: sql<number>`(SELECT count(*) FROM users WHERE workspace_id = ${workspaceId})`,
+      group_count: sql<number>`(SELECT count(*) FROM groups WHERE workspace_id = ${workspaceId})`,
+    })
+    .where('id', '=', workspaceId)
+    .execute();
 }

@@ -169,6 +169,22 @@ describeEngines('SCIM Users contract', (engine) => {
     assert.equal((await s.scim('GET', '/Users?count=0')).body.totalResults, before);
   });
 
+  it('keeps the unfiltered totalResults exact through creates and deletes', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 6; i++)
+      made.push((await s.scim('POST', '/Users', oktaUser(`count${i}@x.test`))).body.id);
+    for (const id of made.slice(0, 3)) assert.equal((await s.scim('DELETE', `/Users/${id}`)).status, 204);
+    const kept = (await s.scim('GET', '/Users?count=0')).body.totalResults;
+    const counted = (await s.scim('GET', `/Users?count=0&filter=${encodeURIComponent('userName pr')}`)).body
+      .totalResults;
+    assert.equal(kept, counted);
+    const groups = (await s.scim('GET', '/Groups?count=0')).body.totalResults;
+    const groupsCounted = (
+      await s.scim('GET', `/Groups?count=0&filter=${encodeURIComponent('displayName pr')}`)
+    ).body.totalResults;
+    assert.equal(groups, groupsCounted);
+  });
+
   it('accepts application/json and a missing content type', async () => {
     const body = JSON.stringify(oktaUser('ct1@x.test'));
     const json = await s.app.inject({

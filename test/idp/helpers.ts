@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { newId } from '../../src/lib/ids.js';
 import type { Engine } from '../../src/store/db.js';
 import { insertUser } from '../../src/store/users.js';
+import { recountWorkspace } from '../../src/store/workspaces.js';
 import { testClock } from '../helpers/engines.js';
 import { type ScimResponse, startTestServer, type TestServer } from '../helpers/scim-client.js';
 
@@ -95,7 +96,6 @@ export function assertScimJson(res: ScimResponse): void {
 }
 
 /** A ListResponse with integer paging fields, as Okta and Entra parse it. */
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are untyped JSON (as ScimResponse.body)
 export function assertList(res: ScimResponse, totalResults: number): any[] {
   assert.equal(res.status, 200, res.text);
   assertScimJson(res);
@@ -194,5 +194,7 @@ export async function seedUsers(
       ids.push(id);
     }
   });
+  // Seeded without events: recompute the workspace's kept counts.
+  await recountWorkspace(idp.s.deps.store.db, idp.s.workspace.id);
   return ids;
 }

@@ -56,7 +56,8 @@ function route(path, me) {
   if (m) return <ProvisioningPage id={m[1] ? decodeURIComponent(m[1]) : null} />;
   m = path.match(/^\/audit(?:\/(\d+))?$/);
   if (m) return <AuditPage position={m[1] ?? null} />;
-  if (path === '/webhooks') return <WebhooksPage />;
+  m = path.match(/^\/webhooks(?:\/([^/]+))?$/);
+  if (m) return <WebhooksPage id={m[1] ? decodeURIComponent(m[1]) : null} />;
   return (
     <section>
       <h1 id="page-title" tabIndex={-1}>

@@ -206,6 +206,10 @@ export function MemberPage({ id }) {
             </div>
             <section className="card" aria-labelledby="history-title">
               <h2 id="history-title">Provisioning history</h2>
+              <p className="hint">
+                The changes below; every SCIM request about this member, with its body, is in the{' '}
+                <Link to={`/provisioning?user=${encodeURIComponent(m.id)}`}>provisioning log</Link>.
+              </p>
               {history.length === 0 ? (
                 <p className="hint">No changes recorded.</p>
               ) : (

@@ -52,6 +52,7 @@ function Body({ title, value, id }) {
       {value === null || value === undefined ? (
         <p className="hint">No body (reads keep no response body; they can be repeated).</p>
       ) : (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         <pre className="code-block" tabIndex={0} data-testid={id}>
           {typeof value === 'string' ? value : JSON.stringify(value, null, 2)}
         </pre>
@@ -82,7 +83,7 @@ function Entry({ id }) {
               <dd>{e.durationMs} ms</dd>
               <dt>Identity provider</dt>
               <dd>
-                {IDP_NAMES[e.idp] ?? e.idp}
+                <strong>{IDP_NAMES[e.idp] ?? e.idp}</strong>
                 {e.userAgent ? <span className="hint"> · {e.userAgent}</span> : null}
               </dd>
               <dt>Path</dt>
@@ -110,7 +111,9 @@ function Entry({ id }) {
               <h2 id="change-title">Resulting change</h2>
               {events.length === 0 ? (
                 <p className="hint">
-                  {e.status >= 400 ? 'Nothing changed: the request failed.' : 'Nothing changed (a read, or no-op).'}
+                  {e.status >= 400
+                    ? 'Nothing changed: the request failed.'
+                    : 'Nothing changed (a read, or no-op).'}
                 </p>
               ) : (
                 <ul className="plain">
@@ -125,7 +128,9 @@ function Entry({ id }) {
                 </ul>
               )}
             </section>
-            <p className="hint">Passwords, tokens and other secrets were replaced by “[redacted]” before storing.</p>
+            <p className="hint">
+              Passwords, tokens and other secrets were replaced by “[redacted]” before storing.
+            </p>
             <div className="grid-2">
               <Body title="Request body" value={e.requestBody} id="request-body" />
               <Body title="Response body" value={e.responseBody} id="response-body" />
@@ -149,7 +154,9 @@ export function ProvisioningPage({ id }) {
   const groupQ = useDebounced(group.trim());
   const filters = { status, idp, user: userQ, group: groupQ, since: toIso(since), until: toIso(until) };
   const pager = usePager(JSON.stringify(filters));
-  const entries = useApi(id ? null : `/provisioning${query({ ...filters, before: pager.cursor, limit: 50 })}`);
+  const entries = useApi(
+    id ? null : `/provisioning${query({ ...filters, before: pager.cursor, limit: 50 })}`,
+  );
   if (id) return <Entry id={id} />;
   const filtered = status || idp || userQ || groupQ || since || until;
   return (
@@ -198,11 +205,21 @@ export function ProvisioningPage({ id }) {
         </div>
         <div className="field">
           <label htmlFor="p-since">From</label>
-          <input id="p-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} />
+          <input
+            id="p-since"
+            type="datetime-local"
+            value={since}
+            onChange={(e) => setSince(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="p-until">Until</label>
-          <input id="p-until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+          <input
+            id="p-until"
+            type="datetime-local"
+            value={until}
+            onChange={(e) => setUntil(e.target.value)}
+          />
         </div>
       </form>
       <Async result={entries} label="Loading requests…">

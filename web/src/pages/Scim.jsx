@@ -20,6 +20,18 @@ function StatusPanel({ status }) {
               : 'None yet'}
           </dd>
         </div>
+        {status.lastRequest ? (
+          <div>
+            <dt>Last request</dt>
+            <dd>
+              <span className="mono">
+                {status.lastRequest.method}{' '}
+                {status.lastRequest.path.split('?')[0].replace(/^\/api\/v1\/auth\/scim/, '')}
+              </span>{' '}
+              → {status.lastRequest.status}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>From</dt>
           <dd>{status.provider ?? '—'}</dd>

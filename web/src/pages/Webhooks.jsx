@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
 import { Async, Badge, Confirm, CopyButton, Empty, formatDate, PageHeader, useApi } from '../ui.jsx';
@@ -86,8 +86,8 @@ function EndpointForm({ eventTypes, initial, submitLabel, onSubmit, onCancel }) 
         ) : null}
       </div>
       <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled (send
-        events to this endpoint)
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
+        (send events to this endpoint)
       </label>
       {otherError ? (
         <p className="form-error" role="alert">
@@ -110,12 +110,17 @@ function EndpointForm({ eventTypes, initial, submitLabel, onSubmit, onCancel }) 
 
 function Secret({ secret, onDone }) {
   return (
-    <section className="card card-warning" aria-labelledby="wh-secret-title" tabIndex={-1} ref={(el) => el?.focus()}>
+    <section
+      className="card card-warning"
+      aria-labelledby="wh-secret-title"
+      tabIndex={-1}
+      ref={(el) => el?.focus()}
+    >
       <h2 id="wh-secret-title">Copy the signing secret now</h2>
       <p>
         <strong>This is the only time the secret is shown.</strong> Your receiver needs it to verify the{' '}
-        <code>webhook-signature</code> header (Standard Webhooks). If you lose it, delete the endpoint and add it
-        again.
+        <code>webhook-signature</code> header (Standard Webhooks). If you lose it, delete the endpoint and add
+        it again.
       </p>
       <div className="copy-row">
         <code className="secret" data-testid="webhook-secret">
@@ -147,7 +152,9 @@ function List() {
           </button>
         ) : null}
       </PageHeader>
-      <p className="lede">Rollcall sends each change to these URLs as a signed JSON POST, retrying for 24 hours.</p>
+      <p className="lede">
+        Rollcall sends each change to these URLs as a signed JSON POST, retrying for 24 hours.
+      </p>
       {created ? (
         <Secret
           secret={created.secret}
@@ -228,7 +235,6 @@ function Detail({ id }) {
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deliveriesKey, setDeliveriesKey] = useState(0);
-  useEffect(() => setMessage(null), []);
   const act = async (fn, done) => {
     setBusy(true);
     setError(null);
@@ -258,7 +264,10 @@ function Detail({ id }) {
                 className="btn"
                 disabled={busy}
                 onClick={() =>
-                  act(() => api(`/webhooks/${encodeURIComponent(id)}/test`, { method: 'POST' }), 'Test event queued.')
+                  act(
+                    () => api(`/webhooks/${encodeURIComponent(id)}/test`, { method: 'POST' }),
+                    'Test event queued.',
+                  )
                 }
               >
                 Send test event
@@ -270,7 +279,10 @@ function Detail({ id }) {
                 onClick={() =>
                   act(
                     () =>
-                      api(`/webhooks/${encodeURIComponent(id)}`, { method: 'PATCH', body: { enabled: !e.enabled } }),
+                      api(`/webhooks/${encodeURIComponent(id)}`, {
+                        method: 'PATCH',
+                        body: { enabled: !e.enabled },
+                      }),
                     e.enabled ? 'Endpoint disabled.' : 'Endpoint enabled.',
                   )
                 }
@@ -351,7 +363,8 @@ function Detail({ id }) {
               }}
             >
               <p>
-                Rollcall stops sending events to <code className="break">{e.url}</code> and deletes its delivery log.
+                Rollcall stops sending events to <code className="break">{e.url}</code> and deletes its
+                delivery log.
               </p>
             </Confirm>
           </>

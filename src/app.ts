@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from './deps.js';
 import { createPageCache } from './directory/page-cache.js';
@@ -20,7 +20,8 @@ export function createApp(deps: Deps): FastifyInstance {
     bodyLimit: deps.config.bodyLimit,
     // Some clients lower-case resource paths (/users); SCIM names are case-insensitive anyway.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    disableRequestLogging: true,
+    // Per-request logging is off: the provisioning log records SCIM traffic, errors are logged once.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
     requestIdHeader: 'x-request-id',
   });

@@ -81,6 +81,7 @@ export interface RowQuery {
 
 export interface ResourcePage<T> {
   items: T[];
+  totalResults: number;
   /** Index pagination only (RFC 9865 cursor pages carry no startIndex). */
   startIndex?: number;
   nextCursor?: string;
@@ -95,15 +96,16 @@ export interface ResourcePage<T> {
 export async function resourcePage<T extends { id: string }>(opts: {
   params: ListParams;
   sort: SortKey;
-  totalResults: number;
+  /** Counts the matches; only called when the page itself cannot tell (see below). */
+  count: () => Promise<number>;
   pages: PageCache;
   /** Names the walk (workspace, resource type, filter) for the page cache. */
   walkKey: string;
   fetch: (q: RowQuery) => Promise<{ item: T; sortValue: SortValue }[]>;
 }): Promise<ResourcePage<T>> {
-  const { params, sort, totalResults, pages, walkKey, fetch } = opts;
+  const { params, sort, count, pages, walkKey, fetch } = opts;
   if (params.cursor !== undefined) {
-    return cursorPage({
+    const page = await cursorPage({
       cursor: params.cursor,
       count: params.count,
       sort,
@@ -115,17 +117,24 @@ export async function resourcePage<T extends { id: string }>(opts: {
           sortValue: r.sortValue,
         })),
     });
+    return { ...page, totalResults: await count() };
   }
   const startIndex = params.startIndex;
-  if (params.count === 0) return { items: [], startIndex };
+  if (params.count === 0) return { items: [], totalResults: await count(), startIndex };
   const byId = sort.expr === undefined && !sort.descending;
   // A walk in id order continues after the last id it saw, even once deletes have pushed
   // startIndex past the shrunken totalResults: otherwise the walk's tail would be skipped.
   const afterId = byId && startIndex > 1 ? pages.get(`${walkKey}|${startIndex}`) : undefined;
-  if (afterId === undefined && startIndex > totalResults) return { items: [], startIndex };
+  // A first page shorter than asked is the whole result: its length is totalResults, no count
+  // needed (the common `userName eq` / `externalId eq` lookups of Okta and Entra).
+  const total = async (rows: number) => (startIndex === 1 && rows < params.count ? rows : count());
+  if (afterId === undefined && startIndex > 1) {
+    const totalResults = await count();
+    if (startIndex > totalResults) return { items: [], totalResults, startIndex };
+  }
   if (!byId) {
     const rows = await fetch({ keyset: { sort }, offset: startIndex - 1, limit: params.count });
-    return { items: rows.map((r) => r.item), startIndex };
+    return { items: rows.map((r) => r.item), totalResults: await total(rows.length), startIndex };
   }
   const rows = await fetch(
     afterId !== undefined
@@ -135,5 +144,5 @@ export async function resourcePage<T extends { id: string }>(opts: {
   const items = rows.map((r) => r.item);
   const last = items.at(-1);
   if (last) pages.set(`${walkKey}|${startIndex + items.length}`, last.id);
-  return { items, startIndex };
+  return { items, totalResults: await total(items.length), startIndex };
 }

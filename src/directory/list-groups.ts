@@ -44,11 +44,10 @@ export async function listGroups(
     alias: 'g',
     table: 'groups',
   });
-  const totalResults = await countGroups(deps.store.db, workspaceId, where);
   const { items, ...page } = await resourcePage({
     params,
     sort,
-    totalResults,
+    count: () => countGroups(deps.store.db, workspaceId, where),
     pages,
     // Prefixed so a groups walk never continues from a users walk with the same filter text.
     walkKey: `groups|${workspaceId}|${params.filter ? JSON.stringify(params.filter) : ''}`,
@@ -58,5 +57,5 @@ export async function listGroups(
         sortValue: r.sortValue,
       })),
   });
-  return { groups: items, totalResults, ...page };
+  return { groups: items, ...page };
 }

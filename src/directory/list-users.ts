@@ -45,11 +45,10 @@ export async function listUsers(
     alias: 'u',
     table: 'users',
   });
-  const totalResults = await countUsers(db, workspaceId, where);
   const { items, ...page } = await resourcePage({
     params,
     sort,
-    totalResults,
+    count: () => countUsers(db, workspaceId, where),
     pages,
     walkKey: `${workspaceId}|${params.filter ? JSON.stringify(params.filter) : ''}`,
     fetch: async (q) =>
@@ -58,5 +57,5 @@ export async function listUsers(
         sortValue: r.sortValue,
       })),
   });
-  return { users: items, totalResults, ...page };
+  return { users: items, ...page };
 }

@@ -238,6 +238,12 @@ describe('admin console in a browser: provisioning log and webhooks', { skip }, 
     await row.getByRole('cell', { name: '2', exact: true }).waitFor();
     await shot('webhooks');
 
+    // At phone width the page fits without sideways scrolling, and the log stays readable.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row.getByText('delivered').waitFor();
+    assert.ok(await page.evaluate<boolean>('document.documentElement.scrollWidth <= 390'));
+    await page.setViewportSize({ width: 1280, height: 800 });
+
     await page.getByRole('button', { name: 'Disable' }).click();
     await page.getByText('Endpoint disabled.').waitFor();
     await page.getByRole('button', { name: 'Enable' }).waitFor();

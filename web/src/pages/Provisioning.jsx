@@ -72,29 +72,31 @@ function Entry({ id }) {
         {({ entry: e, events }) => (
           <>
             <PageHeader title={`${e.method} ${e.path.split('?')[0]}`} />
-            <dl className="kv card">
-              <dt>Status</dt>
-              <dd>
-                <StatusBadge status={e.status} />
-              </dd>
-              <dt>When</dt>
-              <dd>{formatDate(e.createdAt)}</dd>
-              <dt>Duration</dt>
-              <dd>{e.durationMs} ms</dd>
-              <dt>Identity provider</dt>
-              <dd>
-                <strong>{IDP_NAMES[e.idp] ?? e.idp}</strong>
-                {e.userAgent ? <span className="hint"> · {e.userAgent}</span> : null}
-              </dd>
-              <dt>Path</dt>
-              <dd className="break mono">{e.path}</dd>
-              <dt>From address</dt>
-              <dd className="mono">{e.ip ?? '—'}</dd>
-              <dt>Resource</dt>
-              <dd className="break">
-                <ResourceLink type={e.resourceType} id={e.resourceId} />
-              </dd>
-            </dl>
+            <section className="card" aria-label="Request">
+              <dl className="kv">
+                <dt>Status</dt>
+                <dd>
+                  <StatusBadge status={e.status} />
+                </dd>
+                <dt>When</dt>
+                <dd>{formatDate(e.createdAt)}</dd>
+                <dt>Duration</dt>
+                <dd>{e.durationMs} ms</dd>
+                <dt>Identity provider</dt>
+                <dd>
+                  <strong>{IDP_NAMES[e.idp] ?? e.idp}</strong>
+                  {e.userAgent ? <span className="hint"> · {e.userAgent}</span> : null}
+                </dd>
+                <dt>Path</dt>
+                <dd className="break mono">{e.path}</dd>
+                <dt>From address</dt>
+                <dd className="mono">{e.ip ?? '—'}</dd>
+                <dt>Resource</dt>
+                <dd className="break">
+                  <ResourceLink type={e.resourceType} id={e.resourceId} />
+                </dd>
+              </dl>
+            </section>
             <section className="card" aria-labelledby="notes-title">
               <h2 id="notes-title">Normalisations applied</h2>
               {e.notes.length === 0 ? (

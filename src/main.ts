@@ -30,14 +30,15 @@ async function bootstrap(deps: Deps): Promise<{ secret: string } | undefined> {
 }
 
 /** `rollcall serve`: migrate, bootstrap, listen, and shut down cleanly on SIGINT/SIGTERM. */
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, options: { worker?: boolean } = {}): Promise<void> {
   const deps = await buildDeps(config);
   const first = await bootstrap(deps);
   const app = createApp(deps);
-  // Webhook delivery and log retention run beside the server, never inside a request.
-  const worker = createWebhookWorker(deps);
-  worker.start();
-  const prune = startPruneJob(deps);
+  // Webhook delivery and log retention run beside the server, never inside a request; with
+  // `--no-worker` they run in a separate `rollcall worker` process instead.
+  const worker = options.worker === false ? null : createWebhookWorker(deps);
+  worker?.start();
+  const prune = options.worker === false ? null : startPruneJob(deps);
   const address = await app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   const lines = [
@@ -53,6 +54,7 @@ export async function serve(config: Config): Promise<void> {
   } else {
     lines.push('  Create an API token with: npx rollcall token create default');
   }
+  lines.push(`  Admin console: ${base}/ (first sign-in: npx rollcall admin invite default you@example.com)`);
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -60,8 +62,28 @@ export async function serve(config: Config): Promise<void> {
   const shutdown = async () => {
     if (closing) return;
     closing = true;
-    prune.stop();
+    prune?.stop();
     await app.close();
+    await worker?.stop();
+    await deps.store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+/** `rollcall worker`: webhook delivery and log retention without the HTTP server (scale-out). */
+export async function runWorker(config: Config): Promise<void> {
+  const deps = await buildDeps(config);
+  const worker = createWebhookWorker(deps);
+  worker.start();
+  const prune = startPruneJob(deps);
+  process.stdout.write(`Rollcall worker running on ${deps.store.location}\n`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    prune.stop();
     await worker.stop();
     await deps.store.close();
     process.exit(0);

@@ -4,7 +4,7 @@ import { registerAdminCommands } from './admin.js';
 import { registerGroupCommands } from './group.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerSchemaCommands } from './schema.js';
-import { registerServeCommand } from './serve.js';
+import { registerServeCommand, registerWorkerCommand } from './serve.js';
 import { registerTokenCommands } from './token.js';
 import { registerWebhookCommands } from './webhook.js';
 import { registerWorkspaceCommands } from './workspace.js';
@@ -16,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerMigrateCommand(program);
   registerWorkspaceCommands(program);
   registerTokenCommands(program);

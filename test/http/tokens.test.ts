@@ -108,3 +108,30 @@ describeEngines('API tokens', (engine) => {
     }
   });
 });
+
+describeEngines('failed authentication', (engine) => {
+  it('is limited per client address, without a database lookup once limited', async () => {
+    const s = await startTestServer(engine, { rateLimitRps: 100 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) {
+        const r = await s.scim('GET', '/Users', undefined, { authorization: `Bearer rc_${'x'.repeat(43)}` });
+        statuses.push(r.status);
+      }
+      assert.equal(statuses[0], 401);
+      assert.ok(statuses.includes(429), statuses.join(','));
+      const last = await s.scim('GET', '/Users', undefined, { authorization: `Bearer rc_${'x'.repeat(43)}` });
+      assert.equal(last.status, 429);
+      assert.match(String(last.headers['retry-after']), /^\d+$/);
+      const other = await s.app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/scim/Users',
+        headers: { authorization: `Bearer ${s.token}` },
+        remoteAddress: '10.9.8.7',
+      });
+      assert.equal(other.statusCode, 200, 'another address is not affected');
+    } finally {
+      await s.close();
+    }
+  });
+});

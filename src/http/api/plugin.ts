@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { authenticate } from '../../auth/tokens.js';
 import type { Deps } from '../../deps.js';
 import { ScimError } from '../../scim/errors.js';
-import { createRateLimiter } from '../middleware/rate-limit.js';
+import { createRateLimiter, FAILED_AUTH_RPS } from '../middleware/rate-limit.js';
 import { registerAdminRoutes } from './admin.js';
 import { registerDirectoryRoutes } from './directory.js';
 import { registerLogRoutes } from './logs.js';
@@ -59,6 +59,8 @@ export async function apiPlugin(app: FastifyInstance, opts: { deps: Deps }): Pro
   const { deps } = opts;
   const services: ApiServices = { deps, routes: [] };
   const limiter = createRateLimiter(deps.config.rateLimitRps);
+  // Failed authentications are limited per client address (see the SCIM plugin).
+  const failures = createRateLimiter(deps.config.rateLimitRps > 0 ? FAILED_AUTH_RPS : 0);
   let openApi: unknown;
 
   app.decorateRequest('api', null);
@@ -74,11 +76,18 @@ export async function apiPlugin(app: FastifyInstance, opts: { deps: Deps }): Pro
     request.api = null;
     const config = request.routeOptions.config as { scope?: ApiRouteSpec['scope']; public?: boolean };
     if (config.public) return;
+    const nowMs = deps.clock.now().getTime();
+    const blocked = failures.peek(request.ip, nowMs);
+    if (blocked > 0)
+      throw new ApiError(429, 'rate_limited', 'Too many failed authentication attempts from this address.');
     const secret = bearer(request);
     if (!secret)
       throw apiErrors.unauthorized('Authentication required: send "Authorization: Bearer <API token>".');
     const auth = await authenticate(deps, secret);
-    if (!auth.ok) throw apiErrors.unauthorized(auth.reason);
+    if (!auth.ok) {
+      failures.take(request.ip, nowMs);
+      throw apiErrors.unauthorized(auth.reason);
+    }
     const scopes = auth.token.scopes;
     // api:write implies api:read; a scim-only token has no access to the REST API at all.
     const need = config.scope ?? 'api:read';

@@ -15,7 +15,7 @@ import {
 import { createExtensionCache } from '../../workspaces/extensions.js';
 import { scimUnavailableReason } from '../../workspaces/workspaces.js';
 import type { DomainResolver } from '../middleware/domains.js';
-import { createRateLimiter } from '../middleware/rate-limit.js';
+import { createRateLimiter, FAILED_AUTH_RPS } from '../middleware/rate-limit.js';
 import { registerBulkRoutes } from './bulk.js';
 import { header, type ScimServices, sendScim } from './context.js';
 import { registerDiscoveryRoutes } from './discovery.js';
@@ -69,6 +69,8 @@ export async function scimPlugin(
 ): Promise<void> {
   const { deps, domains } = opts;
   const limiter = createRateLimiter(deps.config.rateLimitRps);
+  // Failed authentications are limited per client address, so guessing tokens costs the guesser.
+  const failures = createRateLimiter(deps.config.rateLimitRps > 0 ? FAILED_AUTH_RPS : 0);
   // Custom schema extensions: no query while the workspace is unchanged (see createExtensionCache).
   const extensions = createExtensionCache();
 
@@ -79,10 +81,17 @@ export async function scimPlugin(
 
   app.addHook('onRequest', async (request) => {
     request.scim = null;
+    const nowMs = deps.clock.now().getTime();
+    const blocked = failures.peek(request.ip, nowMs);
+    if (blocked > 0)
+      throw tooManyRequests('Too many failed authentication attempts from this address.', blocked);
     const secret = bearer(request);
     if (!secret) throw unauthorized('Authentication required: send "Authorization: Bearer <API token>".');
     const auth = await authenticate(deps, secret);
-    if (!auth.ok) throw unauthorized(auth.reason);
+    if (!auth.ok) {
+      failures.take(request.ip, nowMs);
+      throw unauthorized(auth.reason);
+    }
     if (!auth.token.scopes.includes('scim'))
       throw forbidden('This API token does not have the "scim" scope.');
     // A workspace's custom domain only serves that workspace: another workspace's token is refused.

@@ -4,7 +4,6 @@ import { appendEvents, type NewEvent } from '../events/append.js';
 import { isoNow } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { invalidValue, notFound, uniqueness } from '../scim/errors.js';
-import { checkIfMatch } from '../scim/etag.js';
 import { applyPatch, type MemberChange } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
 import type { ResourceContext } from '../scim/resource-types.js';
@@ -20,6 +19,7 @@ import {
   retainMembers,
 } from '../store/memberships.js';
 import type { Database } from '../store/tables.js';
+import { writeLocked } from './locked-write.js';
 import type { Caller } from './users.js';
 
 export interface GroupWriteResult {
@@ -260,28 +260,29 @@ async function writeGroup(
 ): Promise<GroupWriteResult> {
   let attempted: string | undefined;
   try {
-    return await deps.store.db.transaction().execute(async (trx) => {
-      // The row lock (PostgreSQL; SQLite serialises writers) orders concurrent writers of one group.
-      const current = await findGroup(trx, deps.store.engine, caller.workspace.id, id, true);
-      if (!current) throw notFound(`Group ${id} not found.`);
-      checkIfMatch(ifMatch, current.version);
-      const next = compute(current);
-      attempted = next.group.displayName;
-      const now = isoNow(deps.clock);
-      const ledger = new MemberLedger();
-      await applyMemberChanges(trx, current, next.memberChanges, now, ledger);
-      const own =
-        JSON.stringify(current.document) !== JSON.stringify(next.group.document) ||
-        current.externalId !== next.group.externalId;
-      if (!own && !ledger.touched) return { group: current, changed: false, notes: next.notes };
-      const group: GroupRecord = { ...next.group, version: current.version + 1, updatedAt: now };
-      group.memberCount = await updateGroup(trx, group, ledger.delta);
-      const events: NewEvent[] = own
-        ? [{ type: 'group.updated', resourceType: 'Group', resourceId: id, data: groupState(group) }]
-        : [];
-      await appendEvents(trx, caller.workspace.id, caller.actor, [...events, ...ledger.events(group)], now);
-      return { group, changed: true, notes: next.notes };
-    });
+    return await writeLocked(
+      deps,
+      caller,
+      { label: 'Group', find: findGroup, id, ifMatch },
+      async (trx, current) => {
+        const next = compute(current);
+        attempted = next.group.displayName;
+        const now = isoNow(deps.clock);
+        const ledger = new MemberLedger();
+        await applyMemberChanges(trx, current, next.memberChanges, now, ledger);
+        const own =
+          JSON.stringify(current.document) !== JSON.stringify(next.group.document) ||
+          current.externalId !== next.group.externalId;
+        if (!own && !ledger.touched) return { group: current, changed: false, notes: next.notes };
+        const group: GroupRecord = { ...next.group, version: current.version + 1, updatedAt: now };
+        group.memberCount = await updateGroup(trx, group, ledger.delta);
+        const events: NewEvent[] = own
+          ? [{ type: 'group.updated', resourceType: 'Group', resourceId: id, data: groupState(group) }]
+          : [];
+        await appendEvents(trx, caller.workspace.id, caller.actor, [...events, ...ledger.events(group)], now);
+        return { group, changed: true, notes: next.notes };
+      },
+    );
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict(attempted ?? '');
     throw e;
@@ -343,10 +344,7 @@ export async function patchGroup(
 
 /** DELETE /Groups/{id}: the group and its memberships; the event keeps the last state (not the member list). */
 export async function deleteGroup(deps: Deps, caller: Caller, id: string, ifMatch?: string): Promise<void> {
-  await deps.store.db.transaction().execute(async (trx) => {
-    const current = await findGroup(trx, deps.store.engine, caller.workspace.id, id, true);
-    if (!current) throw notFound(`Group ${id} not found.`);
-    checkIfMatch(ifMatch, current.version);
+  await writeLocked(deps, caller, { label: 'Group', find: findGroup, id, ifMatch }, async (trx, current) => {
     await deleteGroupRow(trx, caller.workspace.id, id);
     const now = isoNow(deps.clock);
     await appendEvents(

@@ -3,7 +3,6 @@ import { type Actor, appendEvents, type NewEvent } from '../events/append.js';
 import { isoNow } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { invalidValue, notFound, uniqueness } from '../scim/errors.js';
-import { checkIfMatch } from '../scim/etag.js';
 import { applyPatch } from '../scim/patch.js';
 import { normaliseResource, type ScimDocument } from '../scim/resource.js';
 import type { ResourceContext } from '../scim/resource-types.js';
@@ -19,6 +18,7 @@ import {
 } from '../store/users.js';
 import type { Workspace } from '../store/workspaces.js';
 import { checkDeprovisionGuard, recordGuardRefusal } from './deprovision-guard.js';
+import { writeLocked } from './locked-write.js';
 
 /** Who is calling, for which workspace. */
 export interface Caller {
@@ -167,26 +167,28 @@ async function writeUpdate(
   ctx: ResourceContext,
 ): Promise<WriteResult> {
   try {
-    return await deps.store.db.transaction().execute(async (trx) => {
-      const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
-      if (!current) throw notFound(`User ${id} not found.`);
-      checkIfMatch(ifMatch, current.version);
-      const next = compute(current);
-      if (!next.changed) return { user: current, changed: false, notes: next.notes };
-      const now = isoNow(deps.clock);
-      const user: UserRecord = { ...next.user, version: current.version + 1, updatedAt: now };
-      // active → inactive is a suspension: the mass-deprovisioning guard may refuse it.
-      if (current.active && !user.active) await checkDeprovisionGuard(trx, deps, caller);
-      await updateUser(trx, user, next.valuesChanged ? indexedValuesOf(user.document, ctx) : undefined);
-      await appendEvents(
-        trx,
-        caller.workspace.id,
-        caller.actor,
-        [userEvent(updateEventType(current, user), user)],
-        now,
-      );
-      return { user, changed: true, notes: next.notes };
-    });
+    return await writeLocked(
+      deps,
+      caller,
+      { label: 'User', find: findUser, id, ifMatch },
+      async (trx, current) => {
+        const next = compute(current);
+        if (!next.changed) return { user: current, changed: false, notes: next.notes };
+        const now = isoNow(deps.clock);
+        const user: UserRecord = { ...next.user, version: current.version + 1, updatedAt: now };
+        // active → inactive is a suspension: the mass-deprovisioning guard may refuse it.
+        if (current.active && !user.active) await checkDeprovisionGuard(trx, deps, caller);
+        await updateUser(trx, user, next.valuesChanged ? indexedValuesOf(user.document, ctx) : undefined);
+        await appendEvents(
+          trx,
+          caller.workspace.id,
+          caller.actor,
+          [userEvent(updateEventType(current, user), user)],
+          now,
+        );
+        return { user, changed: true, notes: next.notes };
+      },
+    );
   } catch (e) {
     if (isUniqueViolation(e)) throw uniqueness('Another user in this workspace already has that userName.');
     await recordGuardRefusal(deps, caller, e);
@@ -258,26 +260,20 @@ export async function patchUser(
 
 /** DELETE /Users/{id}: removes the member and every membership; the event keeps the last state for audit. */
 export async function deleteUser(deps: Deps, caller: Caller, id: string, ifMatch?: string): Promise<void> {
-  await deps.store.db
-    .transaction()
-    .execute(async (trx) => {
-      const current = await findUser(trx, deps.store.engine, caller.workspace.id, id, true);
-      if (!current) throw notFound(`User ${id} not found.`);
-      checkIfMatch(ifMatch, current.version);
-      await checkDeprovisionGuard(trx, deps, caller);
-      const now = isoNow(deps.clock);
-      const groups = await deleteUserRow(trx, caller.workspace.id, id);
-      await decrementMemberCounts(trx, caller.workspace.id, groups);
-      await appendEvents(
-        trx,
-        caller.workspace.id,
-        caller.actor,
-        [userEvent('user.deleted', current, { groups })],
-        now,
-      );
-    })
-    .catch(async (e: unknown) => {
-      await recordGuardRefusal(deps, caller, e);
-      throw e;
-    });
+  await writeLocked(deps, caller, { label: 'User', find: findUser, id, ifMatch }, async (trx, current) => {
+    await checkDeprovisionGuard(trx, deps, caller);
+    const now = isoNow(deps.clock);
+    const groups = await deleteUserRow(trx, caller.workspace.id, id);
+    await decrementMemberCounts(trx, caller.workspace.id, groups);
+    await appendEvents(
+      trx,
+      caller.workspace.id,
+      caller.actor,
+      [userEvent('user.deleted', current, { groups })],
+      now,
+    );
+  }).catch(async (e: unknown) => {
+    await recordGuardRefusal(deps, caller, e);
+    throw e;
+  });
 }

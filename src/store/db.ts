@@ -45,6 +45,8 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('cache_size = -65536');
+  // Checkpoint the WAL every ~40 MB instead of every ~4 MB: fewer syncs on write-heavy imports.
+  database.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, engine, location: memory ? 'sqlite::memory:' : `sqlite:${target}`, close: () => db.destroy() };
 }

@@ -193,3 +193,6 @@ export function toSortValue(raw: unknown): SortValue {
   if (typeof raw === 'boolean') return raw ? 1 : 0;
   return String(raw);
 }
+
+/** From this OFFSET on, id-ordered pages find their first id on the index first (a "late row lookup"). */
+export const LATE_LOOKUP_OFFSET = 1_000;

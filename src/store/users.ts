@@ -2,7 +2,14 @@ import type { Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { SortValue } from '../scim/cursor.js';
 import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
-import { type KeysetQuery, keysetCondition, orderTerms, sortValueSelect, toSortValue } from './paging.js';
+import {
+  type KeysetQuery,
+  keysetCondition,
+  LATE_LOOKUP_OFFSET,
+  orderTerms,
+  sortValueSelect,
+  toSortValue,
+} from './paging.js';
 import type { Database, UserTable } from './tables.js';
 import { resourceCount } from './workspaces.js';
 
@@ -186,7 +193,21 @@ export async function listUsersKeyed(
   if (keyset.after) query = query.where(keysetCondition('u', { ...keyset, after: keyset.after }));
   for (const t of orderTerms('u', keyset)) query = query.orderBy(t.expr, t.direction);
   query = query.limit(q.limit);
-  if (q.offset) query = query.offset(q.offset);
+  if (
+    q.offset &&
+    q.offset >= LATE_LOOKUP_OFFSET &&
+    !keyset.sort?.expr &&
+    !keyset.sort?.descending &&
+    !q.afterId
+  ) {
+    // A deep page in id order: skip the first `offset` rows on the (workspace_id, id) index alone,
+    // then read only the page's rows, instead of reading and discarding every row before it.
+    let first = db.selectFrom('users as u').select('u.id').where('u.workspace_id', '=', workspaceId);
+    if (q.where) first = first.where(q.where);
+    const start = await first.orderBy('u.id').limit(1).offset(q.offset).executeTakeFirst();
+    if (!start) return [];
+    query = query.where('u.id', '>=', start.id);
+  } else if (q.offset) query = query.offset(q.offset);
   const rows = await query.execute();
   return rows.map((r) => ({ user: toUserRecord(r), sortValue: toSortValue(r.sort_value) }));
 }

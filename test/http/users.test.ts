@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { setGroupRole } from '../../src/directory/roles.js';
+import { newId } from '../../src/lib/ids.js';
+import { insertUser } from '../../src/store/users.js';
+import { recountWorkspace } from '../../src/store/workspaces.js';
 import { describeEngines } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/scim-client.js';
 
@@ -265,5 +268,62 @@ describeEngines('SCIM Users: the derived workspace role', (engine) => {
       [{ value: 'Viewer', type: 'workspace', primary: true }],
       'falls back to the default',
     );
+  });
+});
+
+describeEngines('SCIM Users: deep index pages', (engine) => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer(engine);
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it('reads a page past OFFSET 1,000 on the id index and returns exactly the rows OFFSET would', async () => {
+    const now = new Date().toISOString();
+    const ids: string[] = [];
+    await s.deps.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 1_500; i++) {
+        const id = newId();
+        ids.push(id);
+        const userName = `deep${i}@x.test`;
+        await insertUser(
+          trx,
+          {
+            workspaceId: s.workspace.id,
+            id,
+            userName,
+            externalId: null,
+            displayName: null,
+            active: true,
+            role: null,
+            document: { userName, active: true },
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          },
+          [],
+        );
+      }
+    });
+    await recountWorkspace(s.deps.store.db, s.workspace.id);
+    ids.sort();
+    const page = await s.scim('GET', '/Users?startIndex=1201&count=100&attributes=id');
+    assert.equal(page.body.totalResults, 1_500);
+    assert.deepEqual(
+      page.body.Resources.map((r: { id: string }) => r.id),
+      ids.slice(1_200, 1_300),
+    );
+    const filtered = await s.scim(
+      'GET',
+      `/Users?startIndex=1101&count=50&attributes=id&filter=${encodeURIComponent('userName sw "deep"')}`,
+    );
+    assert.deepEqual(
+      filtered.body.Resources.map((r: { id: string }) => r.id),
+      ids.slice(1_100, 1_150),
+    );
+    const past = await s.scim('GET', '/Users?startIndex=1490&count=100&attributes=id');
+    assert.equal(past.body.itemsPerPage, 11);
   });
 });

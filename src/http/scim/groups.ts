@@ -1,18 +1,25 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import { createGroup, deleteGroup, getGroup, patchGroup, replaceGroup } from '../../directory/groups.js';
+import {
+  createGroup,
+  deleteGroup,
+  type GroupWriteResult,
+  getGroup,
+  patchGroup,
+  replaceGroup,
+} from '../../directory/groups.js';
 import { listGroups } from '../../directory/list-groups.js';
 import type { Caller } from '../../directory/users.js';
-import { matchesIfNoneMatch } from '../../scim/etag.js';
 import { listResponse, readListParams } from '../../scim/list.js';
 import { type Projection, projectResource, readProjection, wantsAttribute } from '../../scim/projection.js';
 import { etagOf, renderResource } from '../../scim/render.js';
 import type { ResourceContext } from '../../scim/resource-types.js';
 import type { GroupRecord } from '../../store/groups.js';
 import { type MemberRow, pageMembers } from '../../store/memberships.js';
-import { header, queryOf, type ScimServices, scimState } from './context.js';
+import { queryOf, type ScimServices, scimState } from './context.js';
 import { SCIM_CONTENT_TYPE } from './media.js';
+import { registerResourceRoutes, setResourceHeaders } from './resource-routes.js';
 
 /** Member rows fetched per query while streaming a group: memory stays bounded whatever the group's size. */
 export const MEMBER_PAGE = 5_000;
@@ -105,8 +112,7 @@ async function sendGroup(
     baseUrl: state.baseUrl,
     projection,
   };
-  reply.header('ETag', etagOf(group.version));
-  if (status === 201) reply.header('Location', `${state.baseUrl}/Groups/${group.id}`);
+  setResourceHeaders(reply, state, '/Groups', status, group);
   const body = await bodyOf(groupJson(group, options));
   return reply.code(status).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
@@ -147,8 +153,6 @@ async function sendList(
   return reply.code(200).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
 
-type IdParams = { Params: { id: string } };
-
 /**
  * The projection of a PATCH response, or undefined for 204 (RFC 7644 §3.5.2: the server may answer
  * 204 unless the client asked for attributes). Members are returned only when named in `attributes`.
@@ -162,65 +166,25 @@ function patchProjection(request: FastifyRequest): Projection | undefined {
 
 /** The /Groups routes (RFC 7644 §3.3–§3.6). */
 export function registerGroupRoutes(app: FastifyInstance, services: ScimServices): void {
-  const { deps } = services;
-
-  app.post('/Groups', async (request, reply) => {
-    const state = scimState(request);
-    const result = await createGroup(deps, state.caller, request.body, state.groupContext);
-    state.notes.push(...result.notes);
-    return sendGroup(services, request, reply, 201, result.group);
-  });
-
-  app.get('/Groups', async (request, reply) => sendList(services, request, reply, queryOf(request)));
-
-  app.post('/Groups/.search', async (request, reply) =>
-    sendList(services, request, reply, (request.body ?? {}) as Record<string, unknown>),
-  );
-
-  app.get<IdParams>('/Groups/:id', async (request, reply) => {
-    const state = scimState(request);
-    const group = await getGroup(deps, state.caller, request.params.id);
-    if (matchesIfNoneMatch(header(request, 'if-none-match'), group.version)) {
-      return reply.code(304).header('ETag', etagOf(group.version)).send();
-    }
-    return sendGroup(services, request, reply, 200, group);
-  });
-
-  app.put<IdParams>('/Groups/:id', async (request, reply) => {
-    const state = scimState(request);
-    const result = await replaceGroup(
-      deps,
-      state.caller,
-      request.params.id,
-      request.body,
-      state.groupContext,
-      header(request, 'if-match'),
-    );
-    state.notes.push(...result.notes);
-    return sendGroup(services, request, reply, 200, result.group);
-  });
-
-  app.patch<IdParams>('/Groups/:id', async (request, reply) => {
-    const state = scimState(request);
-    // Read the projection first: a malformed one is a 400 before anything is written.
-    const projection = patchProjection(request);
-    const result = await patchGroup(
-      deps,
-      state.caller,
-      request.params.id,
-      request.body,
-      state.groupContext,
-      header(request, 'if-match'),
-    );
-    state.notes.push(...result.notes);
-    // Entra: "returning a body with a list of all the members isn't advisable" — 204 unless asked.
-    if (!projection) return reply.code(204).header('ETag', etagOf(result.group.version)).send();
-    return sendGroup(services, request, reply, 200, result.group, projection);
-  });
-
-  app.delete<IdParams>('/Groups/:id', async (request, reply) => {
-    const state = scimState(request);
-    await deleteGroup(deps, state.caller, request.params.id, header(request, 'if-match'));
-    return reply.code(204).send();
+  registerResourceRoutes(app, services.deps, {
+    path: '/Groups',
+    contextOf: (state) => state.groupContext,
+    recordOf: (result: GroupWriteResult) => result.group,
+    get: getGroup,
+    create: createGroup,
+    replace: replaceGroup,
+    patch: patchGroup,
+    remove: deleteGroup,
+    send: (request, reply, status, group) => sendGroup(services, request, reply, status, group),
+    sendList: (request, reply, source) => sendList(services, request, reply, source),
+    patchAnswer: (request) => {
+      // Read the projection first: a malformed one is a 400 before anything is written.
+      const projection = patchProjection(request);
+      // Entra: "returning a body with a list of all the members isn't advisable" — 204 unless asked.
+      return async (reply, group) =>
+        projection
+          ? sendGroup(services, request, reply, 200, group, projection)
+          : reply.code(204).header('ETag', etagOf(group.version)).send();
+    },
   });
 }

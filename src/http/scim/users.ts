@@ -9,14 +9,15 @@ import {
   patchUser,
   replaceUser,
   WORKSPACE_ROLE_TYPE,
+  type WriteResult,
 } from '../../directory/users.js';
-import { matchesIfNoneMatch } from '../../scim/etag.js';
 import { listResponse, readListParams } from '../../scim/list.js';
 import { type Projection, projectResource, readProjection, wantsAttribute } from '../../scim/projection.js';
-import { etagOf, renderResource } from '../../scim/render.js';
+import { renderResource } from '../../scim/render.js';
 import type { ResourceContext } from '../../scim/resource-types.js';
 import { groupsOfUsers, type UserRecord } from '../../store/users.js';
-import { header, queryOf, type ScimServices, scimState, sendScim } from './context.js';
+import { queryOf, type ScimServices, scimState, sendScim } from './context.js';
+import { registerResourceRoutes, type SendOne, setResourceHeaders } from './resource-routes.js';
 
 /** Renders users with their derived `groups` (one query for the whole page, and only when asked for). */
 export async function renderUsers(
@@ -80,26 +81,21 @@ export async function renderUsers(
   });
 }
 
-async function sendUser(
-  services: ScimServices,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  user: UserRecord,
-): Promise<FastifyReply> {
-  const state = scimState(request);
-  const projection = readProjection(queryOf(request));
-  const [body] = await renderUsers(
-    services,
-    state.caller,
-    [user],
-    state.userContext,
-    state.baseUrl,
-    projection,
-  );
-  reply.header('ETag', etagOf(user.version));
-  if (status === 201) reply.header('Location', `${state.baseUrl}/Users/${user.id}`);
-  return sendScim(reply, status, body);
+function sendUser(services: ScimServices): SendOne<UserRecord> {
+  return async (request, reply, status, user) => {
+    const state = scimState(request);
+    const projection = readProjection(queryOf(request));
+    const [body] = await renderUsers(
+      services,
+      state.caller,
+      [user],
+      state.userContext,
+      state.baseUrl,
+      projection,
+    );
+    setResourceHeaders(reply, state, '/Users', status, user);
+    return sendScim(reply, status, body);
+  };
 }
 
 async function sendList(
@@ -124,65 +120,18 @@ async function sendList(
   return sendScim(reply, 200, listResponse(resources, page.totalResults, page.startIndex, page));
 }
 
-type IdParams = { Params: { id: string } };
-
 /** The /Users routes (RFC 7644 §3.3–§3.6). */
 export function registerUserRoutes(app: FastifyInstance, services: ScimServices): void {
-  const { deps } = services;
-
-  app.post('/Users', async (request, reply) => {
-    const state = scimState(request);
-    const result = await createUser(deps, state.caller, request.body, state.userContext);
-    state.notes.push(...result.notes);
-    return sendUser(services, request, reply, 201, result.user);
-  });
-
-  app.get('/Users', async (request, reply) => sendList(services, request, reply, queryOf(request)));
-
-  app.post('/Users/.search', async (request, reply) =>
-    sendList(services, request, reply, (request.body ?? {}) as Record<string, unknown>),
-  );
-
-  app.get<IdParams>('/Users/:id', async (request, reply) => {
-    const state = scimState(request);
-    const user = await getUser(deps, state.caller, request.params.id);
-    if (matchesIfNoneMatch(header(request, 'if-none-match'), user.version)) {
-      return reply.code(304).header('ETag', etagOf(user.version)).send();
-    }
-    return sendUser(services, request, reply, 200, user);
-  });
-
-  app.put<IdParams>('/Users/:id', async (request, reply) => {
-    const state = scimState(request);
-    const result = await replaceUser(
-      deps,
-      state.caller,
-      request.params.id,
-      request.body,
-      state.userContext,
-      header(request, 'if-match'),
-    );
-    state.notes.push(...result.notes);
-    return sendUser(services, request, reply, 200, result.user);
-  });
-
-  app.patch<IdParams>('/Users/:id', async (request, reply) => {
-    const state = scimState(request);
-    const result = await patchUser(
-      deps,
-      state.caller,
-      request.params.id,
-      request.body,
-      state.userContext,
-      header(request, 'if-match'),
-    );
-    state.notes.push(...result.notes);
-    return sendUser(services, request, reply, 200, result.user);
-  });
-
-  app.delete<IdParams>('/Users/:id', async (request, reply) => {
-    const state = scimState(request);
-    await deleteUser(deps, state.caller, request.params.id, header(request, 'if-match'));
-    return reply.code(204).send();
+  registerResourceRoutes(app, services.deps, {
+    path: '/Users',
+    contextOf: (state) => state.userContext,
+    recordOf: (result: WriteResult) => result.user,
+    get: getUser,
+    create: createUser,
+    replace: replaceUser,
+    patch: patchUser,
+    remove: deleteUser,
+    send: sendUser(services),
+    sendList: (request, reply, source) => sendList(services, request, reply, source),
   });
 }

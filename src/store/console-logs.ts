@@ -1,41 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { type EventRecord, toEventRecord } from './events.js';
-import type { ProvisioningEntry, ProvisioningLogTables } from './provisioning-log.js';
-import type { Database } from './tables.js';
+import { logDb, type ProvisioningEntry, toProvisioningEntry } from './provisioning-log.js';
 import type { Db } from './users.js';
 
 // Reads the admin console needs beyond the REST API's: one provisioning log entry, the SCIM status
 // panel's figures, and the events an entry caused.
-
-function typed(db: Db): Kysely<Database & ProvisioningLogTables> {
-  return (db as Kysely<Database>).withTables<ProvisioningLogTables>() as unknown as Kysely<
-    Database & ProvisioningLogTables
-  >;
-}
-
-type Row = ProvisioningLogTables['provisioning_log'];
-
-function toEntry(r: Row): ProvisioningEntry {
-  return {
-    id: r.id,
-    workspaceId: r.workspace_id,
-    tokenId: r.token_id,
-    method: r.method,
-    path: r.path,
-    status: Number(r.status),
-    durationMs: Number(r.duration_ms),
-    idp: r.idp,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    notes: JSON.parse(r.notes) as string[],
-    requestBody: r.request_body,
-    responseBody: r.response_body,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    eventPositions: JSON.parse(r.event_positions) as number[],
-    createdAt: r.created_at,
-  };
-}
 
 /** One provisioning log entry of a workspace, by id. */
 export async function findProvisioningEntry(
@@ -43,13 +12,13 @@ export async function findProvisioningEntry(
   workspaceId: string,
   id: string,
 ): Promise<ProvisioningEntry | undefined> {
-  const row = await typed(db)
+  const row = await logDb(db)
     .selectFrom('provisioning_log')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? toEntry(row) : undefined;
+  return row ? toProvisioningEntry(row) : undefined;
 }
 
 export interface ProvisioningSummary {
@@ -70,7 +39,7 @@ export async function provisioningSummary(
   workspaceId: string,
   since: string,
 ): Promise<ProvisioningSummary> {
-  const t = typed(db);
+  const t = logDb(db);
   const [last, counts] = await Promise.all([
     t
       .selectFrom('provisioning_log')

@@ -6,6 +6,7 @@ import * as m004 from './migrations/004-console.js';
 import * as m005 from './migrations/005-extensions.js';
 import * as m006 from './migrations/006-console-logs.js';
 import * as m007 from './migrations/007-counters.js';
+import * as m008 from './migrations/008-sqlite-planner-stats.js';
 
 // Migrations are imported statically (not read from disk) so they work the same from any working directory.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005-extensions': m005,
   '006-console-logs': m006,
   '007-counters': m007,
+  '008-sqlite-planner-stats': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -26,7 +26,8 @@ export type ProvisioningLogTables = {
   };
 };
 
-function typed(db: Db): Kysely<Database & ProvisioningLogTables> {
+/** The database with the log's table typed (it is not in Database: only this module and console-logs read it). */
+export function logDb(db: Db): Kysely<Database & ProvisioningLogTables> {
   return (db as Kysely<Database>).withTables<ProvisioningLogTables>() as unknown as Kysely<
     Database & ProvisioningLogTables
   >;
@@ -52,11 +53,34 @@ export interface ProvisioningEntry {
   createdAt: string;
 }
 
+/** A stored row as an entry: counts come back as strings from PostgreSQL, JSON columns as text. */
+export function toProvisioningEntry(r: ProvisioningLogTables['provisioning_log']): ProvisioningEntry {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    tokenId: r.token_id,
+    method: r.method,
+    path: r.path,
+    status: Number(r.status),
+    durationMs: Number(r.duration_ms),
+    idp: r.idp,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    notes: JSON.parse(r.notes) as string[],
+    requestBody: r.request_body,
+    responseBody: r.response_body,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    eventPositions: JSON.parse(r.event_positions) as number[],
+    createdAt: r.created_at,
+  };
+}
+
 /** Writes entries in multi-row statements (the recorder batches them off the request path). */
 export async function insertProvisioningEntries(db: Db, entries: ProvisioningEntry[]): Promise<void> {
   // Chunks keep each statement under the engines' bound-parameter limits (17 columns a row).
   for (let i = 0; i < entries.length; i += 500) {
-    await typed(db)
+    await logDb(db)
       .insertInto('provisioning_log')
       .values(
         entries.slice(i, i + 500).map((e) => ({
@@ -107,7 +131,7 @@ export async function queryProvisioningLog(
   workspaceId: string,
   q: ProvisioningQuery,
 ): Promise<ProvisioningEntry[]> {
-  let query = typed(db).selectFrom('provisioning_log').selectAll().where('workspace_id', '=', workspaceId);
+  let query = logDb(db).selectFrom('provisioning_log').selectAll().where('workspace_id', '=', workspaceId);
   if (q.status === 'success') query = query.where('status', '<', 400);
   else if (q.status === 'error') query = query.where('status', '>=', 400);
   else if (typeof q.status === 'number') query = query.where('status', '=', q.status);
@@ -121,30 +145,12 @@ export async function queryProvisioningLog(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    workspaceId: r.workspace_id,
-    tokenId: r.token_id,
-    method: r.method,
-    path: r.path,
-    status: Number(r.status),
-    durationMs: Number(r.duration_ms),
-    idp: r.idp,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    notes: JSON.parse(r.notes) as string[],
-    requestBody: r.request_body,
-    responseBody: r.response_body,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    eventPositions: JSON.parse(r.event_positions) as number[],
-    createdAt: r.created_at,
-  }));
+  return rows.map(toProvisioningEntry);
 }
 
 /** Deletes entries older than a cutoff (the prune job). */
 export async function pruneProvisioningLog(db: Db, before: string): Promise<number> {
-  const r = await typed(db)
+  const r = await logDb(db)
     .deleteFrom('provisioning_log')
     .where('created_at', '<', before)
     .executeTakeFirst();

@@ -1,3 +1,4 @@
+import { prepared } from './prepared.js';
 import type { ApiTokenTable } from './tables.js';
 import type { Db } from './users.js';
 import { toWorkspace, type Workspace } from './workspaces.js';
@@ -74,22 +75,7 @@ export async function findTokenByHash(
   db: Db,
   hash: string,
 ): Promise<{ token: ApiToken; hash: string; workspace: Workspace } | undefined> {
-  const row = await db
-    .selectFrom('api_tokens as t')
-    .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
-    .selectAll('t')
-    .select([
-      'w.slug as w_slug',
-      'w.name as w_name',
-      'w.domain as w_domain',
-      'w.plan as w_plan',
-      'w.scim_enabled as w_scim_enabled',
-      'w.settings as w_settings',
-      'w.created_at as w_created_at',
-      'w.updated_at as w_updated_at',
-    ])
-    .where('t.token_hash', '=', hash)
-    .executeTakeFirst();
+  const [row] = await selectTokenByHash(db, hash);
   if (!row) return undefined;
   const workspace = toWorkspace({
     id: row.workspace_id,
@@ -143,3 +129,23 @@ export async function touchToken(db: Db, id: string, at: string, notBefore: stri
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', notBefore)]))
     .execute();
 }
+
+const selectTokenByHash = prepared(
+  (db, hash: string) =>
+    db
+      .selectFrom('api_tokens as t')
+      .innerJoin('workspaces as w', 'w.id', 't.workspace_id')
+      .selectAll('t')
+      .select([
+        'w.slug as w_slug',
+        'w.name as w_name',
+        'w.domain as w_domain',
+        'w.plan as w_plan',
+        'w.scim_enabled as w_scim_enabled',
+        'w.settings as w_settings',
+        'w.created_at as w_created_at',
+        'w.updated_at as w_updated_at',
+      ])
+      .where('t.token_hash', '=', hash),
+  1,
+);

@@ -10,6 +10,7 @@ import {
   sortValueSelect,
   toSortValue,
 } from './paging.js';
+import { prepared } from './prepared.js';
 import type { Database, UserTable } from './tables.js';
 import { resourceCount } from './workspaces.js';
 
@@ -103,11 +104,25 @@ export async function findUser(
   id: string,
   lock = false,
 ): Promise<UserRecord | undefined> {
-  let q = db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
-  if (lock && supportsRowLocks(engine)) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  if (!lock || !supportsRowLocks(engine)) {
+    const [row] = await selectUser(db, workspaceId, id);
+    return row ? toUserRecord(row) : undefined;
+  }
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   return row ? toUserRecord(row) : undefined;
 }
+
+const selectUser = prepared(
+  (db, workspaceId: string, id: string) =>
+    db.selectFrom('users').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id),
+  2,
+);
 
 /** Rewrites a user row (and its indexed values when they changed). */
 export async function updateUser(
@@ -232,16 +247,20 @@ export async function groupsOfUsers(
 ): Promise<Map<string, { id: string; displayName: string; role: string | null }[]>> {
   const map = new Map<string, { id: string; displayName: string; role: string | null }[]>();
   if (userIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('group_members as m')
-    .innerJoin('groups as g', (j) =>
-      j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
-    )
-    .select(['m.member_id', 'g.id', 'g.display_name', 'g.role'])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.member_id', 'in', userIds)
-    .orderBy('g.id')
-    .execute();
+  const [only] = userIds;
+  const rows =
+    userIds.length === 1 && only !== undefined
+      ? await selectGroupsOfUser(db, workspaceId, only)
+      : await db
+          .selectFrom('group_members as m')
+          .innerJoin('groups as g', (j) =>
+            j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
+          )
+          .select(['m.member_id', 'g.id', 'g.display_name', 'g.role'])
+          .where('m.workspace_id', '=', workspaceId)
+          .where('m.member_id', 'in', userIds)
+          .orderBy('g.id')
+          .execute();
   for (const r of rows) {
     const list = map.get(r.member_id) ?? [];
     if (list.length === 0) map.set(r.member_id, list);
@@ -249,3 +268,17 @@ export async function groupsOfUsers(
   }
   return map;
 }
+
+const selectGroupsOfUser = prepared(
+  (db, workspaceId: string, userId: string) =>
+    db
+      .selectFrom('group_members as m')
+      .innerJoin('groups as g', (j) =>
+        j.onRef('g.workspace_id', '=', 'm.workspace_id').onRef('g.id', '=', 'm.group_id'),
+      )
+      .select(['m.member_id', 'g.id', 'g.display_name', 'g.role'])
+      .where('m.workspace_id', '=', workspaceId)
+      .where('m.member_id', '=', userId)
+      .orderBy('g.id'),
+  2,
+);

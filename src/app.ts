@@ -27,7 +27,7 @@ export function createApp(deps: Deps): FastifyInstance {
   });
 
   // Accept application/scim+json, application/json, any other +json, or no content type at all.
-  app.removeContentTypeParser(['application/json']);
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   const parser = (
     _req: unknown,
     body: string | Buffer,

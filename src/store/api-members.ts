@@ -11,12 +11,17 @@ function rankCase(column: ReturnType<typeof sql.ref>) {
   return sql<number>`CASE ${column} WHEN 'Admin' THEN 4 WHEN 'Editor' THEN 3 WHEN 'Viewer' THEN 2 WHEN 'Guest' THEN 1 END`;
 }
 
-/** A LIKE pattern that matches the text anywhere, with the wildcards in it escaped. */
-function containsPattern(text: string): string {
+/**
+ * A LIKE pattern that matches the text anywhere, with the wildcards in it escaped (`\` is the escape
+ * on both engines). The console's lists (console-reads.ts) use it too.
+ */
+export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A member search, for the REST API's and the console's member lists. */
 export interface MemberSearch {
+  /** The REST API matches it in userName, displayName and emails; the console in the names only. */
   q?: string;
   status?: 'active' | 'suspended';
   /** Effective role: highest mapped group role, else the member's own role, else the default. */

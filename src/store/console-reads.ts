@@ -1,27 +1,12 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import { containsPattern, type MemberSearch } from './api-members.js';
 import { type GroupRecord, toGroupRecord } from './groups.js';
 import { type Db, toUserRecord, type UserRecord } from './users.js';
 
 // Read queries behind the admin console's lists: keyset pages (never offsets, never everything).
 
-export interface MemberQuery {
-  /** Case-insensitive substring of userName or displayName. */
-  q?: string;
-  status?: 'active' | 'suspended';
-  /** An effective role (group mapping, else own role, else `defaultRole`). */
-  role?: string;
-  defaultRole: string;
-  groupId?: string;
-  afterId?: string;
-  limit: number;
-}
-
-/** `%q%` for LIKE with the pattern characters escaped (`\` is the escape on both engines). */
-function containsPattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function memberWhere(q: Omit<MemberQuery, 'afterId' | 'limit'>, workspaceId: string): Expression<SqlBool>[] {
+// `q` matches the names only here (the console's box says "Name or user name"), not emails as in the API.
+function memberWhere(q: Omit<MemberSearch, 'afterId' | 'limit'>, workspaceId: string): Expression<SqlBool>[] {
   const parts: Expression<SqlBool>[] = [];
   if (q.q) {
     const p = containsPattern(q.q);
@@ -51,7 +36,7 @@ function memberWhere(q: Omit<MemberQuery, 'afterId' | 'limit'>, workspaceId: str
 export async function pageMembersFiltered(
   db: Db,
   workspaceId: string,
-  q: MemberQuery,
+  q: MemberSearch,
 ): Promise<UserRecord[]> {
   let query = db.selectFrom('users as u').selectAll('u').where('u.workspace_id', '=', workspaceId);
   for (const w of memberWhere(q, workspaceId)) query = query.where(w);
@@ -64,7 +49,7 @@ export async function pageMembersFiltered(
 export async function countMembersFiltered(
   db: Db,
   workspaceId: string,
-  q: Omit<MemberQuery, 'afterId' | 'limit'>,
+  q: Omit<MemberSearch, 'afterId' | 'limit'>,
 ): Promise<number> {
   let query = db
     .selectFrom('users as u')

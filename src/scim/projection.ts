@@ -68,6 +68,8 @@ export function projectResource(
   p: Projection,
   ctx: ResourceContext,
 ): Record<string, unknown> {
+  // Nothing asked for and nothing to hide: the resource as rendered (the common case, on every list).
+  if (!p.attributes?.length && !p.excludedAttributes?.length && !hasHiddenAttributes(ctx)) return resource;
   const include = p.attributes && p.attributes.length > 0 ? parseSelectors(p.attributes, ctx) : null;
   const exclude =
     !include && p.excludedAttributes && p.excludedAttributes.length > 0
@@ -172,4 +174,22 @@ export function readProjection(source: Record<string, unknown>): Projection {
     throw invalidValue('"attributes" and "excludedAttributes" cannot be used together.');
   }
   return p;
+}
+
+const hidden = new WeakMap<ResourceContext, boolean>();
+
+/**
+ * Whether a stored document of this resource type can hold an attribute that a default response
+ * must leave out (`returned: never` or `request`); derived ones are never stored.
+ */
+function hasHiddenAttributes(ctx: ResourceContext): boolean {
+  let v = hidden.get(ctx);
+  if (v === undefined) {
+    const hides = (a: AttributeDef): boolean =>
+      !a.derived &&
+      (a.returned === 'never' || a.returned === 'request' || (a.subAttributes ?? []).some(hides));
+    v = [ctx.core, ...ctx.extensions].some((schema) => schema.attributes.some(hides));
+    hidden.set(ctx, v);
+  }
+  return v;
 }

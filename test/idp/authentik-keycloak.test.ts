@@ -5,7 +5,7 @@
  * PATCH replace, so one added member among 211 must be applied as a diff.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -13,11 +13,10 @@ import {
   assertList,
   assertPatched,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   patchOp,
   q,
   seedUsers,
-  startIdp,
   USER,
 } from './helpers.js';
 
@@ -26,14 +25,8 @@ const AUTHENTIK = { userAgent: 'authentik SCIM provider', contentType: 'applicat
 const KEYCLOAK = { userAgent: 'scim-for-keycloak', contentType: 'application/scim+json' };
 
 describeEngines('authentik SCIM provider', (engine) => {
-  let ak: IdpServer;
-  before(async () => {
-    ak = await startIdp(engine, AUTHENTIK);
-  });
-  after(async () => {
-    await ak.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => ak.send(...a);
+  const ak = idpPerSuite(engine, AUTHENTIK);
+  const send = ak.send;
 
   it('#11 authentik: a user that already exists answers 409 uniqueness, and authentik adopts it', async () => {
     const user = {
@@ -87,16 +80,12 @@ describeEngines('authentik SCIM provider', (engine) => {
 });
 
 describeEngines('scim-for-keycloak client', (engine) => {
-  let kc: IdpServer;
+  const kc = idpPerSuite(engine, KEYCLOAK);
   let users: string[] = [];
   before(async () => {
-    kc = await startIdp(engine, KEYCLOAK);
     users = await seedUsers(kc, 212, 'kc');
   });
-  after(async () => {
-    await kc.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => kc.send(...a);
+  const send = kc.send;
   const replaceAll = (ids: string[]) =>
     patchOp({ op: 'replace', path: 'members', value: ids.map((value) => ({ value })) });
 

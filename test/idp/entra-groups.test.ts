@@ -3,7 +3,7 @@
  * reads"), with the default Tenant URL and with `?aadOptscim062020` on every request URL.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   ADSCIM,
@@ -14,10 +14,9 @@ import {
   createUsers,
   ENTRA,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   patchOp,
   q,
-  startIdp,
 } from './helpers.js';
 
 for (const flagged of [false, true]) {
@@ -26,16 +25,12 @@ for (const flagged of [false, true]) {
     flagged ? name : `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
   describeEngines(`Entra ID groups (${mode})`, (engine) => {
-    let entra: IdpServer;
+    const entra = idpPerSuite(engine, { ...ENTRA, ...(flagged ? { query: 'aadOptscim062020' } : {}) });
     let users: string[] = [];
     before(async () => {
-      entra = await startIdp(engine, { ...ENTRA, ...(flagged ? { query: 'aadOptscim062020' } : {}) });
       users = await createUsers(entra, 8, 'member');
     });
-    after(async () => {
-      await entra.close();
-    });
-    const send = (...a: Parameters<IdpServer['send']>) => entra.send(...a);
+    const send = entra.send;
     const members = async (id: string) =>
       (((await send('GET', `/Groups/${id}`)).body.members ?? []) as { value: string }[])
         .map((m) => m.value)

@@ -5,7 +5,7 @@
  * entra-groups.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -14,10 +14,9 @@ import {
   assertPatched,
   ENTERPRISE,
   ENTRA,
-  type IdpServer,
+  idpPerSuite,
   patchOp,
   q,
-  startIdp,
   USER,
   userBody,
 } from './helpers.js';
@@ -32,14 +31,8 @@ for (const flagged of [false, true]) {
     flagged ? name : `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
   describeEngines(`Entra ID users (${mode})`, (engine) => {
-    let entra: IdpServer;
-    before(async () => {
-      entra = await startIdp(engine, { ...ENTRA, ...(flagged ? { query: 'aadOptscim062020' } : {}) });
-    });
-    after(async () => {
-      await entra.close();
-    });
-    const send = (...a: Parameters<IdpServer['send']>) => entra.send(...a);
+    const entra = idpPerSuite(engine, { ...ENTRA, ...(flagged ? { query: 'aadOptscim062020' } : {}) });
+    const send = entra.send;
     const get = async (id: string) => (await send('GET', `/Users/${id}`)).body;
     const create = async (userName: string, extra: Record<string, unknown> = {}) =>
       assertCreated(await send('POST', '/Users', userBody(userName, extra)), 'User');

@@ -5,7 +5,7 @@
  * hard delete as independent paths, the DELETE possibly arriving long after the suspend.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -15,11 +15,10 @@ import {
   assertScimJson,
   ENTERPRISE,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   LIST,
   patchOp,
   q,
-  startIdp,
   USER,
 } from './helpers.js';
 
@@ -40,14 +39,8 @@ type AttrDef = {
 const find = (attrs: AttrDef[] | undefined, name: string) => attrs?.find((a) => a.name === name);
 
 describeEngines('Google Workspace', (engine) => {
-  let g: IdpServer;
-  before(async () => {
-    g = await startIdp(engine, GOOGLE);
-  });
-  after(async () => {
-    await g.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => g.send(...a);
+  const g = idpPerSuite(engine, GOOGLE);
+  const send = g.send;
 
   it('Google setup probe: GET /Users?count=1 with the pasted token → 200 ListResponse', async () => {
     assertList(await send('GET', '/Users?count=1'), 0);

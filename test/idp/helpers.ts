@@ -4,6 +4,7 @@
  * URNs, and assertions that check responses the way those providers parse them.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { newId } from '../../src/lib/ids.js';
 import type { Engine } from '../../src/store/db.js';
 import { insertUser } from '../../src/store/users.js';
@@ -88,6 +89,38 @@ export async function startIdp(engine: Engine, profile: IdpProfile): Promise<Idp
       .orderBy('position')
       .execute()) as EventRow[];
   return { s, clock, send, events, close: () => s.close() };
+}
+
+/**
+ * The server of one provider suite: started in the suite's before() and closed in its after()
+ * (node:test hooks), so a suite says only which provider it replays. The methods delegate to the
+ * started server; a further before() registered after this call runs once it is up.
+ */
+export function idpPerSuite(engine: Engine, profile: IdpProfile): IdpServer {
+  let server: IdpServer | undefined;
+  before(async () => {
+    server = await startIdp(engine, profile);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  const started = (): IdpServer => {
+    assert.ok(server, 'the suite server is started in before()');
+    return server;
+  };
+  return {
+    get s() {
+      return started().s;
+    },
+    get clock() {
+      return started().clock;
+    },
+    send: (...a) => started().send(...a),
+    events: (type) => started().events(type),
+    close: async () => {
+      await server?.close();
+    },
+  };
 }
 
 /** Every SCIM response is `application/scim+json` (Entra UC "General"; RFC 7644 §8.1). */

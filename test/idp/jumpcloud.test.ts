@@ -4,7 +4,7 @@
  * renamed by pathless replace and members added without a filter.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -12,10 +12,9 @@ import {
   assertList,
   assertPatched,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   patchOp,
   q,
-  startIdp,
   USER,
   userBody,
 } from './helpers.js';
@@ -25,14 +24,8 @@ const JUMPCLOUD = { userAgent: 'JumpCloud SCIM Client', contentType: 'applicatio
 const TEST_USER_EMAIL = 'scim-test@jumpcloud.test';
 
 describeEngines('JumpCloud', (engine) => {
-  let jc: IdpServer;
-  before(async () => {
-    jc = await startIdp(engine, JUMPCLOUD);
-  });
-  after(async () => {
-    await jc.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => jc.send(...a);
+  const jc = idpPerSuite(engine, JUMPCLOUD);
+  const send = jc.send;
 
   it('JumpCloud Test Connection: create a test user and a test group, DELETE both; it can run again', async () => {
     for (let run = 0; run < 2; run++) {

@@ -4,7 +4,7 @@
  * replace, 1,000-member chunks, AIW full PUTs, and unlink with DELETE.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -13,25 +13,20 @@ import {
   assertPatched,
   assertScimJson,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   OKTA,
   patchOp,
   q,
   seedUsers,
-  startIdp,
 } from './helpers.js';
 
 describeEngines('Okta Push Groups', (engine) => {
-  let okta: IdpServer;
+  const okta = idpPerSuite(engine, OKTA);
   let users: string[] = [];
   before(async () => {
-    okta = await startIdp(engine, OKTA);
     users = await seedUsers(okta, 1_000, 'member');
   });
-  after(async () => {
-    await okta.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => okta.send(...a);
+  const send = okta.send;
   const memberIds = async (id: string) =>
     (((await send('GET', `/Groups/${id}?attributes=members`)).body.members ?? []) as { value: string }[])
       .map((m) => m.value)

@@ -4,19 +4,18 @@
  * pathless PATCH, and the Runscope SPEC checks R1–R12 (Push Groups: okta-groups.test.ts).
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
   assertError,
   assertList,
   assertPatched,
-  type IdpServer,
+  idpPerSuite,
   OKTA,
   patchOp,
   q,
   seedUsers,
-  startIdp,
   USER,
 } from './helpers.js';
 
@@ -35,14 +34,8 @@ const oktaUser = (userName: string, externalId = '00ujl29u0le5T6Aj10h7') => ({
 });
 
 describeEngines('Okta', (engine) => {
-  let okta: IdpServer;
-  before(async () => {
-    okta = await startIdp(engine, OKTA);
-  });
-  after(async () => {
-    await okta.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => okta.send(...a);
+  const okta = idpPerSuite(engine, OKTA);
+  const send = okta.send;
 
   it('Okta Test Connector: GET /Users?startIndex=1&count=2 answers an integer ListResponse', async () => {
     const res = await send('GET', '/Users?startIndex=1&count=2');

@@ -5,7 +5,7 @@
  * PUT updates and PUT deactivation, membership by value arrays.
  */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { describeEngines } from '../helpers/engines.js';
 import {
   assertCreated,
@@ -14,10 +14,9 @@ import {
   assertPatched,
   ENTERPRISE,
   GROUP,
-  type IdpServer,
+  idpPerSuite,
   PATCH_OP,
   q,
-  startIdp,
   USER,
 } from './helpers.js';
 
@@ -47,14 +46,8 @@ const members = (op: 'add' | 'remove', ids: string[]) => ({
 });
 
 describeEngines('OneLogin', (engine) => {
-  let ol: IdpServer;
-  before(async () => {
-    ol = await startIdp(engine, ONELOGIN);
-  });
-  after(async () => {
-    await ol.close();
-  });
-  const send = (...a: Parameters<IdpServer['send']>) => ol.send(...a);
+  const ol = idpPerSuite(engine, ONELOGIN);
+  const send = ol.send;
   const memberIds = async (id: string) =>
     (((await send('GET', `/Groups/${id}`)).body.members ?? []) as { value: string }[])
       .map((m) => m.value)

@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { createApp } from '../../src/app.js';
+import type { Browser, Page } from 'playwright-core';
 import { inviteAdmin } from '../../src/auth/admins.js';
 import type { Deps } from '../../src/deps.js';
 import type { Workspace } from '../../src/store/workspaces.js';
 import { createWorkspace } from '../../src/workspaces/workspaces.js';
 import { createTestDeps } from '../helpers/engines.js';
+import { navigate, openConsole, scimFetch, screenshot, skipWithoutChromium } from './browser.js';
 
 // The admin's real tasks, in a real browser against the real server: Debian's Chromium, headless.
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const shots = `${root}docs/screenshots/`;
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI)
-  throw new Error(`Chromium is required in CI but ${CHROMIUM} does not exist (apt-get install -y chromium).`);
-const skip = missing
-  ? `Chromium not found at ${CHROMIUM}: install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH`
-  : false;
 
-/** Builds the console once when web/dist is missing (npm test normally builds it first). */
-function ensureBuilt(): void {
-  if (existsSync(`${root}web/dist/index.html`)) return;
-  if (!existsSync(`${root}web/node_modules`))
-    execFileSync('npm', ['--prefix', 'web', 'ci', '--no-audit', '--no-fund'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-  execFileSync('npm', ['--prefix', 'web', 'run', 'build'], { cwd: root, stdio: 'inherit' });
-}
-
-describe('admin console in a browser', { skip }, () => {
+describe('admin console in a browser', { skip: skipWithoutChromium }, () => {
   let deps: Deps;
   let close: () => Promise<void>;
   let app: FastifyInstance;
@@ -46,52 +23,14 @@ describe('admin console in a browser', { skip }, () => {
   const password = 'a long enough passphrase';
 
   const scim = (method: string, path: string, body?: unknown, token = secret) =>
-    fetch(`${base}/api/v1/auth/scim${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/scim+json',
-        'user-agent': 'Okta SCIM Client 1.0.0',
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  const shot = async (name: string) => {
-    await page.waitForLoadState('networkidle');
-    await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
-  };
-  const go = async (label: string, heading: string) => {
-    await page
-      .getByRole('navigation', { name: 'Console' })
-      .getByRole('link', { name: label, exact: true })
-      .click();
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  };
+    scimFetch(base, token, method, path, body);
+  const shot = (name: string) => screenshot(page, name);
+  const go = (label: string, heading: string) => navigate(page, label, heading);
 
   before(async () => {
-    ensureBuilt();
-    mkdirSync(shots, { recursive: true });
     ({ deps, close } = await createTestDeps('sqlite'));
     workspace = await createWorkspace(deps, 'acme', { name: 'Acme Corp' }, { type: 'system', id: null });
-    app = createApp(deps);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = app.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    ({ app, base, browser, page } = await openConsole(deps));
   });
   after(async () => {
     await browser?.close();

@@ -115,6 +115,28 @@ export function CopyButton({ text, label = 'Copy', name = label }) {
   );
 }
 
+/**
+ * A secret the server shows only this once (it keeps only a hash): focused on arrival so it is
+ * announced, with a copy button, until the admin says it is stored. `children` says what it is for.
+ */
+export function SecretOnce({ titleId, title, secret, testId, copyLabel, onDone, children }) {
+  return (
+    <section className="card card-warning" aria-labelledby={titleId} tabIndex={-1} ref={(el) => el?.focus()}>
+      <h2 id={titleId}>{title}</h2>
+      <p>{children}</p>
+      <div className="copy-row">
+        <code className="secret" data-testid={testId}>
+          {secret}
+        </code>
+        <CopyButton text={secret} label={copyLabel} />
+      </div>
+      <button type="button" className="btn" onClick={onDone}>
+        I have stored it safely
+      </button>
+    </section>
+  );
+}
+
 export function CopyField({ label, value }) {
   const id = useId();
   return (

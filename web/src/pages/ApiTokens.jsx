@@ -4,11 +4,11 @@ import {
   Async,
   Badge,
   Confirm,
-  CopyButton,
   Empty,
   formatDate,
   PageHeader,
   relative,
+  SecretOnce,
   useApi,
 } from '../ui.jsx';
 
@@ -90,27 +90,17 @@ function NewToken({ onCreated }) {
 
 function Secret({ created, onDone }) {
   return (
-    <section
-      className="card card-warning"
-      aria-labelledby="secret-title"
-      tabIndex={-1}
-      ref={(el) => el?.focus()}
+    <SecretOnce
+      titleId="secret-title"
+      title="Copy your new token now"
+      secret={created.secret}
+      testId="token-secret"
+      copyLabel="Copy token"
+      onDone={onDone}
     >
-      <h2 id="secret-title">Copy your new token now</h2>
-      <p>
-        <strong>This is the only time the token is shown.</strong> Rollcall stores only a hash of it: if you
-        lose it, revoke it and generate another. Paste it into your identity provider as the bearer token.
-      </p>
-      <div className="copy-row">
-        <code className="secret" data-testid="token-secret">
-          {created.secret}
-        </code>
-        <CopyButton text={created.secret} label="Copy token" />
-      </div>
-      <button type="button" className="btn" onClick={onDone}>
-        I have stored it safely
-      </button>
-    </section>
+      <strong>This is the only time the token is shown.</strong> Rollcall stores only a hash of it: if you
+      lose it, revoke it and generate another. Paste it into your identity provider as the bearer token.
+    </SecretOnce>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.jsx';
-import { Async, Badge, Confirm, CopyButton, Empty, formatDate, PageHeader, useApi } from '../ui.jsx';
+import { Async, Badge, Confirm, Empty, formatDate, PageHeader, SecretOnce, useApi } from '../ui.jsx';
 import { Deliveries } from './WebhookDeliveries.jsx';
 
 // Webhook endpoints: Rollcall POSTs each event (signed per Standard Webhooks) to the URLs here.
@@ -110,28 +110,18 @@ function EndpointForm({ eventTypes, initial, submitLabel, onSubmit, onCancel }) 
 
 function Secret({ secret, onDone }) {
   return (
-    <section
-      className="card card-warning"
-      aria-labelledby="wh-secret-title"
-      tabIndex={-1}
-      ref={(el) => el?.focus()}
+    <SecretOnce
+      titleId="wh-secret-title"
+      title="Copy the signing secret now"
+      secret={secret}
+      testId="webhook-secret"
+      copyLabel="Copy secret"
+      onDone={onDone}
     >
-      <h2 id="wh-secret-title">Copy the signing secret now</h2>
-      <p>
-        <strong>This is the only time the secret is shown.</strong> Your receiver needs it to verify the{' '}
-        <code>webhook-signature</code> header (Standard Webhooks). If you lose it, delete the endpoint and add
-        it again.
-      </p>
-      <div className="copy-row">
-        <code className="secret" data-testid="webhook-secret">
-          {secret}
-        </code>
-        <CopyButton text={secret} label="Copy secret" />
-      </div>
-      <button type="button" className="btn" onClick={onDone}>
-        I have stored it safely
-      </button>
-    </section>
+      <strong>This is the only time the secret is shown.</strong> Your receiver needs it to verify the{' '}
+      <code>webhook-signature</code> header (Standard Webhooks). If you lose it, delete the endpoint and add
+      it again.
+    </SecretOnce>
   );
 }
 

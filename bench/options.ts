@@ -20,9 +20,9 @@ export const HELP = `npm run bench -- [flags]
   --engine sqlite|postgres   one engine (default: both)
   --users N                  workspace size (default 10000; --quick 2000)
   --members M                group size for W5/W5k/W6 (default min(N, 10000); --quick 1000)
-  --duration s               seconds per timed workload (default 5; --quick 0.8)
+  --duration s               seconds per timed workload (default 5; --quick 0.5)
   --connections c            connections of the generator (default 32)
-  --imp N                    users (and group members) of the IMP import (default min(N, 10000); --quick 500)
+  --imp N                    users (and group members) of the IMP import (default min(N, 10000); --quick 300)
   --loader api|fast          load the workspace by POST /Users or the fast loader (default: api up to 20,000 users; fast above, and with --quick)
   --only W2,W4               run only these workloads (W1 W2 W3s W3 W3w W3c W4 W7 W5 W5k W6 IMP)
   --cpu-prof DIR             run the server under node --cpu-prof, profiles written to DIR
@@ -68,15 +68,16 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   // --quick loads by the fast loader to stay within a minute; W1 and IMP still measure POST /Users.
   const loader = values.loader ?? (quick || users > 20_000 ? 'fast' : 'api');
   if (loader !== 'api' && loader !== 'fast') throw new Error(`--loader must be api or fast, got "${loader}"`);
-  const duration = int(values.duration, quick ? 0.8 : 5, 'duration');
+  const duration = int(values.duration, quick ? 0.5 : 5, 'duration');
   return {
     engines: engine ? [engine] : ['sqlite', 'postgres'],
     users,
     members,
     duration,
-    warmup: quick ? 0.2 : Math.min(2, duration),
+    // autocannon runs whole seconds: --quick skips the warm-up to stay within a minute.
+    warmup: quick ? 0 : Math.min(2, duration),
     connections: Math.max(1, Math.floor(int(values.connections, 32, 'connections'))),
-    imp: Math.floor(int(values.imp, quick ? 500 : Math.min(users, 10_000), 'imp')),
+    imp: Math.floor(int(values.imp, quick ? 300 : Math.min(users, 10_000), 'imp')),
     loader,
     only: values.only ? new Set(values.only.split(',').map((s) => s.trim().toUpperCase())) : undefined,
     cpuProf: values['cpu-prof'],

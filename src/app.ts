@@ -1,11 +1,17 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from './deps.js';
 import { createPageCache } from './directory/page-cache.js';
 import { API_PREFIX, apiPlugin } from './http/api/plugin.js';
 import { consolePlugin } from './http/console/plugin.js';
 import { createDomainResolver } from './http/middleware/domains.js';
-import { SCIM_PREFIX, scimPlugin } from './http/scim/plugin.js';
+import { SCIM_PREFIX, scimPlugin, sendScimError } from './http/scim/plugin.js';
+import { invalidSyntax, notFound } from './scim/errors.js';
 
 /** Parses a JSON body; an empty body is "no body" (some clients send a content type on DELETE). */
 function parseJsonBody(body: string): unknown {
@@ -24,6 +30,20 @@ export function createApp(deps: Deps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
     requestIdHeader: 'x-request-id',
+    // URL-level errors (a malformed URL, an id past the router's limit) happen before any route:
+    // answer them in the shape of the endpoint that was asked for.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400;
+      const message = status === 404 ? 'No resource has an id that long.' : 'The request URL is malformed.';
+      if (request.url.startsWith(SCIM_PREFIX)) {
+        return sendScimError(
+          reply as unknown as FastifyReply,
+          status === 404 ? notFound(message) : invalidSyntax(message),
+        );
+      }
+      const body = { error: { code: status === 404 ? 'not_found' : 'bad_request', message } };
+      return (reply as unknown as FastifyReply).code(status).send(body);
+    },
   });
 
   // Accept application/scim+json, application/json, any other +json, or no content type at all.

@@ -36,7 +36,8 @@ const SECRET_VALUES = [
 ];
 
 function redactString(s: string): string {
-  let out = s;
+  // PostgreSQL text cannot hold NUL: one such request must not cost the batch its log entries.
+  let out = s.replaceAll('\u0000', '\uFFFD');
   for (const re of SECRET_VALUES) out = out.replace(re, '[redacted]');
   return out;
 }
@@ -153,10 +154,16 @@ export function createProvisioningRecorder(
     queue = [];
     if (batch.length > 0) {
       writing = writing.then(async () => {
+        const entries = batch.map(toEntry);
         try {
-          await insertProvisioningEntries(deps.store.db, batch.map(toEntry));
-        } catch (e) {
-          deps.logger.warn({ err: e, entries: batch.length }, 'provisioning log entries not written');
+          await insertProvisioningEntries(deps.store.db, entries);
+        } catch {
+          // One bad entry must not cost the others theirs: retry them one by one.
+          for (const entry of entries) {
+            await insertProvisioningEntries(deps.store.db, [entry]).catch((e: unknown) =>
+              deps.logger.warn({ err: e, path: entry.path }, 'provisioning log entry not written'),
+            );
+          }
         }
       });
     }

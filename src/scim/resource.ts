@@ -198,7 +198,10 @@ export function normaliseValue(value: unknown, def: AttributeDef, name: string, 
     default: {
       const v = coerceNumberToString(value, name, notes);
       if (typeof v !== 'string') throw invalidValue(`"${name}" must be a string.`);
-      if (v.length > MAX_STRING) throw invalidValue(`"${name}" is longer than ${MAX_STRING} characters.`);
+      const max = def.maxLength ?? MAX_STRING;
+      if (v.length > max) throw invalidValue(`"${name}" is longer than ${max} characters.`);
+      // PostgreSQL text cannot hold NUL, and no identity provider means one.
+      if (v.includes('\u0000')) throw invalidValue(`"${name}" contains a NUL character.`);
       return v;
     }
   }

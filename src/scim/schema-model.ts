@@ -43,6 +43,11 @@ export interface AttributeDef {
    * into membership changes for the store instead of editing the document.
    */
   relation?: boolean;
+  /**
+   * Longest accepted string, in UTF-16 units. Indexed values need one: a B-tree entry must fit
+   * in a database page (PostgreSQL refuses index rows over ~2.7 kB).
+   */
+  maxLength?: number;
   /** Not sortable (complex, multi-valued and derived attributes never are). */
   sortable?: boolean;
 }

@@ -51,6 +51,8 @@ export function tokenize(text: string): Token[] {
       i++;
     } else if (c === '"') {
       const { value, end } = readString(text, i);
+      // No stored value can hold NUL (PostgreSQL text cannot), so it is an error, not a silent miss.
+      if (value.includes('\u0000')) throw new SyntaxProblem(i, 'a string may not contain a NUL character');
       tokens.push({ kind: 'string', value, pos: i });
       i = end;
     } else if (c === '-' || (c >= '0' && c <= '9')) {

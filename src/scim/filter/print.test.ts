@@ -24,8 +24,9 @@ const attrPath: fc.Arbitrary<AttrPath> = fc
   .map(({ uri, attr, sub }) => ({ ...(uri ? { uri } : {}), attr, ...(sub ? { sub } : {}) }));
 
 const literal: fc.Arbitrary<FilterLiteral> = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.string({ unit: fc.constantFrom('"', '\\', ' ', 'a', ')', ']', '\u0000', '\u00e9', '\n'), maxLength: 6 }),
+  // NUL is refused by the lexer (no stored value can hold it), so round trips leave it out.
+  fc.string({ unit: 'binary', maxLength: 12 }).map((v) => v.replaceAll('\u0000', '')),
+  fc.string({ unit: fc.constantFrom('"', '\\', ' ', 'a', ')', ']', '\u0001', '\u00e9', '\n'), maxLength: 6 }),
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),

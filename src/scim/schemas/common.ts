@@ -14,6 +14,7 @@ export const commonAttributes: AttributeDef[] = [
     description: 'An identifier for the resource as defined by the provisioning client.',
     caseExact: true,
     column: 'external_id',
+    maxLength: 1024,
   }),
   attr('meta', 'complex', {
     description: 'Resource metadata.',

@@ -11,6 +11,7 @@ export const groupSchema: SchemaDef = {
       required: true,
       uniqueness: 'server',
       column: 'display_name',
+      maxLength: 1024,
     }),
     attr('members', 'complex', {
       multiValued: true,

@@ -12,6 +12,7 @@ export const userSchema: SchemaDef = {
       required: true,
       uniqueness: 'server',
       column: 'user_name',
+      maxLength: 1024,
     }),
     attr('name', 'complex', {
       description: "The components of the user's real name.",
@@ -27,6 +28,7 @@ export const userSchema: SchemaDef = {
     attr('displayName', 'string', {
       description: 'The name of the User, suitable for display.',
       column: 'display_name',
+      maxLength: 1024,
     }),
     attr('nickName', 'string', { description: 'The casual way to address the user.' }),
     attr('profileUrl', 'reference', {
@@ -126,4 +128,8 @@ export const userSchema: SchemaDef = {
 
 // RFC 7643 §4.1.2: emails are searched by value; their values get an index.
 const emails = userSchema.attributes.find((a) => a.name === 'emails');
-if (emails) emails.indexedValues = true;
+if (emails) {
+  emails.indexedValues = true;
+  const value = emails.subAttributes?.find((a) => a.name === 'value');
+  if (value) value.maxLength = 1024;
+}

@@ -3,14 +3,8 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SortValue } from '../scim/cursor.js';
 import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
-import {
-  type KeysetQuery,
-  keysetCondition,
-  LATE_LOOKUP_OFFSET,
-  orderTerms,
-  sortValueSelect,
-  toSortValue,
-} from './paging.js';
+import { type ListQuery, listRows } from './list-rows.js';
+import { toSortValue } from './paging.js';
 import type { GroupTable } from './tables.js';
 import type { Db } from './users.js';
 import { resourceCount } from './workspaces.js';
@@ -141,14 +135,7 @@ export async function decrementMemberCounts(db: Db, workspaceId: string, groupId
   }
 }
 
-export interface GroupListQuery {
-  where?: RawBuilder<SqlBool>;
-  afterId?: string;
-  /** Sorted and keyset paging (store/paging.ts); without it the order is by id. */
-  keyset?: KeysetQuery;
-  offset?: number;
-  limit: number;
-}
+export type GroupListQuery = ListQuery;
 
 /** One page of groups in id order (ids are time-ordered and immutable, so the order is stable). */
 export async function listGroupRows(db: Db, workspaceId: string, q: GroupListQuery): Promise<GroupRecord[]> {
@@ -161,34 +148,7 @@ export async function listGroupsKeyed(
   workspaceId: string,
   q: GroupListQuery,
 ): Promise<{ group: GroupRecord; sortValue: SortValue }[]> {
-  if (q.limit <= 0) return [];
-  const keyset: KeysetQuery = q.keyset ?? {};
-  let query = db
-    .selectFrom('groups as g')
-    .selectAll('g')
-    .select(sortValueSelect(keyset).as('sort_value'))
-    .where('g.workspace_id', '=', workspaceId);
-  if (q.where) query = query.where(q.where);
-  if (q.afterId !== undefined) query = query.where('g.id', '>', q.afterId);
-  if (keyset.after) query = query.where(keysetCondition('g', { ...keyset, after: keyset.after }));
-  for (const t of orderTerms('g', keyset)) query = query.orderBy(t.expr, t.direction);
-  query = query.limit(q.limit);
-  if (
-    q.offset &&
-    q.offset >= LATE_LOOKUP_OFFSET &&
-    !keyset.sort?.expr &&
-    !keyset.sort?.descending &&
-    !q.afterId
-  ) {
-    // A deep page in id order: skip the first `offset` rows on the (workspace_id, id) index alone,
-    // then read only the page's rows, instead of reading and discarding every row before it.
-    let first = db.selectFrom('groups as g').select('g.id').where('g.workspace_id', '=', workspaceId);
-    if (q.where) first = first.where(q.where);
-    const start = await first.orderBy('g.id').limit(1).offset(q.offset).executeTakeFirst();
-    if (!start) return [];
-    query = query.where('g.id', '>=', start.id);
-  } else if (q.offset) query = query.offset(q.offset);
-  const rows = await query.execute();
+  const rows = await listRows(db, 'groups', 'g', workspaceId, q);
   return rows.map(({ sort_value, ...row }) => ({
     group: toGroupRecord(row),
     sortValue: toSortValue(sort_value),

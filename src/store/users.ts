@@ -2,14 +2,8 @@ import type { Kysely, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { SortValue } from '../scim/cursor.js';
 import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
-import {
-  type KeysetQuery,
-  keysetCondition,
-  LATE_LOOKUP_OFFSET,
-  orderTerms,
-  sortValueSelect,
-  toSortValue,
-} from './paging.js';
+import { type ListQuery, listRows } from './list-rows.js';
+import { toSortValue } from './paging.js';
 import { prepared } from './prepared.js';
 import type { Database, UserTable } from './tables.js';
 import { resourceCount } from './workspaces.js';
@@ -175,15 +169,7 @@ export async function deleteUser(trx: Db, workspaceId: string, id: string): Prom
   return groups.map((g) => g.group_id);
 }
 
-export interface ListQuery {
-  where?: RawBuilder<SqlBool>;
-  /** Keyset: only ids greater than this (ascending id order). */
-  afterId?: string;
-  /** Sorted and keyset paging (store/paging.ts); without it the order is by id. */
-  keyset?: KeysetQuery;
-  offset?: number;
-  limit: number;
-}
+export type { ListQuery } from './list-rows.js';
 
 /** One page of users in id order (ids are time-ordered and immutable, so the order is stable). */
 export async function listUsers(db: Db, workspaceId: string, q: ListQuery): Promise<UserRecord[]> {
@@ -196,34 +182,7 @@ export async function listUsersKeyed(
   workspaceId: string,
   q: ListQuery,
 ): Promise<{ user: UserRecord; sortValue: SortValue }[]> {
-  if (q.limit <= 0) return [];
-  const keyset: KeysetQuery = q.keyset ?? {};
-  let query = db
-    .selectFrom('users as u')
-    .selectAll('u')
-    .select(sortValueSelect(keyset).as('sort_value'))
-    .where('u.workspace_id', '=', workspaceId);
-  if (q.where) query = query.where(q.where);
-  if (q.afterId !== undefined) query = query.where('u.id', '>', q.afterId);
-  if (keyset.after) query = query.where(keysetCondition('u', { ...keyset, after: keyset.after }));
-  for (const t of orderTerms('u', keyset)) query = query.orderBy(t.expr, t.direction);
-  query = query.limit(q.limit);
-  if (
-    q.offset &&
-    q.offset >= LATE_LOOKUP_OFFSET &&
-    !keyset.sort?.expr &&
-    !keyset.sort?.descending &&
-    !q.afterId
-  ) {
-    // A deep page in id order: skip the first `offset` rows on the (workspace_id, id) index alone,
-    // then read only the page's rows, instead of reading and discarding every row before it.
-    let first = db.selectFrom('users as u').select('u.id').where('u.workspace_id', '=', workspaceId);
-    if (q.where) first = first.where(q.where);
-    const start = await first.orderBy('u.id').limit(1).offset(q.offset).executeTakeFirst();
-    if (!start) return [];
-    query = query.where('u.id', '>=', start.id);
-  } else if (q.offset) query = query.offset(q.offset);
-  const rows = await query.execute();
+  const rows = await listRows(db, 'users', 'u', workspaceId, q);
   return rows.map((r) => ({ user: toUserRecord(r), sortValue: toSortValue(r.sort_value) }));
 }
 

@@ -28,16 +28,17 @@ export const groupSchema: SchemaDef = {
         attr('$ref', 'reference', {
           description: 'The URI of the member resource.',
           mutability: 'immutable',
-          referenceTypes: ['User', 'Group'],
+          // Members are users: nested groups are not supported, and discovery says so.
+          referenceTypes: ['User'],
         }),
         attr('display', 'string', {
           description: 'A human-readable name of the member.',
           mutability: 'readOnly',
         }),
         attr('type', 'string', {
-          description: 'The type of member.',
+          description: 'The type of member: always User (nested groups are not supported).',
           mutability: 'immutable',
-          canonicalValues: ['User', 'Group'],
+          canonicalValues: ['User'],
         }),
       ],
     }),

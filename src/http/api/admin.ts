@@ -10,7 +10,7 @@ import {
 import { allScopes, findToken, listTokens, type Scope } from '../../store/tokens.js';
 import { listDeliveries } from '../../store/webhook-deliveries.js';
 import { findEndpoint, listEndpoints } from '../../store/webhooks.js';
-import { type ApiServices, apiErrors, decodeCursor, defineRoute, pageOf, s } from './route.js';
+import { type ApiServices, apiErrors, decodePositionCursor, defineRoute, pageOf, s } from './route.js';
 
 // API tokens and webhook endpoints: secrets are shown once, at creation.
 
@@ -249,10 +249,9 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
       const { id } = request.params as { id: string };
       const q = request.query as { status?: string; cursor?: string; limit: number };
       if (!(await findEndpoint(db, ctx.workspace.id, id))) throw apiErrors.notFound('Webhook');
-      const cursor = decodeCursor(q.cursor);
       const rows = await listDeliveries(db, ctx.workspace.id, id, {
         status: q.status,
-        before: cursor === undefined ? undefined : Number(cursor),
+        before: decodePositionCursor(q.cursor),
         limit: q.limit + 1,
       });
       return pageOf(rows, q.limit, (d) => d.eventPosition);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { readAudit, readFeed, recordSensitiveRead } from '../../events/audit.js';
 import { eventCatalog } from '../../events/catalog.js';
 import { queryProvisioningLog } from '../../store/provisioning-log.js';
-import { type ApiServices, decodeCursor, defineRoute, pageOf, s } from './route.js';
+import { type ApiServices, decodeCursor, decodePositionCursor, defineRoute, pageOf, s } from './route.js';
 
 // The events feed, the audit log and the provisioning log.
 
@@ -85,7 +85,7 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
     },
     async (request, _reply, ctx) => {
       const q = request.query as Record<string, string | undefined> & { limit: number };
-      const cursor = decodeCursor(q.cursor);
+      const before = decodePositionCursor(q.cursor);
       const rows = await readAudit(deps, ctx.workspace.id, {
         actorType: q.actor_type,
         actorId: q.actor_id,
@@ -94,7 +94,7 @@ export function registerLogRoutes(app: FastifyInstance, services: ApiServices): 
         resourceId: q.resource_id,
         since: q.since ? new Date(q.since).toISOString() : undefined,
         until: q.until ? new Date(q.until).toISOString() : undefined,
-        before: cursor === undefined ? undefined : Number(cursor),
+        before,
         limit: q.limit + 1,
       });
       return pageOf(rows, q.limit, (e) => e.position);

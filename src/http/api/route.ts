@@ -141,6 +141,14 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   return raw;
 }
 
+/** A cursor that carries an event position: a whole number, or a 400 (never a NaN sent to SQL). */
+export function decodePositionCursor(cursor: string | undefined): number | undefined {
+  const raw = decodeCursor(cursor);
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(raw)) throw apiErrors.badRequest('The cursor is not valid.');
+  return Number(raw);
+}
+
 /** A page of results with the cursor of the next page (null at the end). */
 export function pageOf<T>(
   items: T[],

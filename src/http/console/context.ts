@@ -59,7 +59,12 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   for (const part of raw.split(';')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
-    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (part.slice(0, i).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      return undefined; // a malformed cookie is no cookie, not a 500
+    }
   }
   return undefined;
 }

@@ -41,9 +41,14 @@ export function sentScimBody(request: FastifyRequest): unknown {
   return sentBodies.get(request);
 }
 
+/** Records the body a response carries (an object, or JSON text) for the provisioning log. */
+export function rememberSentBody(request: FastifyRequest, body: unknown): void {
+  sentBodies.set(request, body);
+}
+
 /** Sends a SCIM JSON body with the SCIM media type. */
 export function sendScim(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  sentBodies.set(reply.request, body);
+  rememberSentBody(reply.request, body);
   // A Buffer keeps the media type exactly `application/scim+json` (Fastify appends a charset to strings).
   return reply
     .code(status)

@@ -17,7 +17,7 @@ import { etagOf, renderResource } from '../../scim/render.js';
 import type { ResourceContext } from '../../scim/resource-types.js';
 import type { GroupRecord } from '../../store/groups.js';
 import { type MemberRow, pageMembers } from '../../store/memberships.js';
-import { queryOf, type ScimServices, scimState } from './context.js';
+import { queryOf, rememberSentBody, type ScimServices, scimState } from './context.js';
 import { SCIM_CONTENT_TYPE } from './media.js';
 import { registerResourceRoutes, setResourceHeaders } from './resource-routes.js';
 
@@ -114,6 +114,8 @@ async function sendGroup(
   };
   setResourceHeaders(reply, state, '/Groups', status, group);
   const body = await bodyOf(groupJson(group, options));
+  // A group that fits in one piece is logged like any resource; a streamed one is not kept.
+  if (typeof body === 'string') rememberSentBody(request, body);
   return reply.code(status).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
 

@@ -27,14 +27,18 @@ export async function renderUsers(
   ctx: ResourceContext,
   baseUrl: string,
   projection: Projection,
+  /** The users' groups when the caller knows them already (a user just created has none). */
+  knownGroups?: Map<string, { id: string; displayName: string; role: string | null }[]>,
 ): Promise<Record<string, unknown>[]> {
-  const groups = wantsAttribute(projection, ctx, 'groups')
-    ? await groupsOfUsers(
-        services.deps.store.db,
-        caller.workspace.id,
-        users.map((u) => u.id),
-      )
-    : undefined;
+  const groups =
+    knownGroups ??
+    (wantsAttribute(projection, ctx, 'groups')
+      ? await groupsOfUsers(
+          services.deps.store.db,
+          caller.workspace.id,
+          users.map((u) => u.id),
+        )
+      : undefined);
   // `roles` is derived (read-only) from group→role mappings, but only for users whose client sent no
   // roles of its own: a client's roles are kept and returned as sent. With the groups loaded, the
   // role comes from them; otherwise one query computes it.
@@ -92,6 +96,8 @@ function sendUser(services: ScimServices): SendOne<UserRecord> {
       state.userContext,
       state.baseUrl,
       projection,
+      // A user just created belongs to no group yet: no query needed for `groups` or `roles`.
+      status === 201 ? new Map() : undefined,
     );
     setResourceHeaders(reply, state, '/Users', status, user);
     return sendScim(reply, status, body);

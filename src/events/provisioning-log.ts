@@ -116,15 +116,6 @@ function toEntry(r: ProvisioningRecord): ProvisioningEntry {
   };
 }
 
-/** Writes a provisioning log entry now; never throws (the request already has its answer). */
-export async function recordProvisioning(deps: Deps, r: ProvisioningRecord): Promise<void> {
-  try {
-    await insertProvisioningEntries(deps.store.db, [toEntry(r)]);
-  } catch (e) {
-    deps.logger.warn({ err: e }, 'provisioning log entry not written');
-  }
-}
-
 export interface ProvisioningRecorder {
   record(r: ProvisioningRecord): void;
   /** Writes what is queued (also called on shutdown). */

@@ -10,7 +10,7 @@ import {
   updateEndpointRow,
   type WebhookEndpoint,
 } from '../store/webhooks.js';
-import { type Actor, appendEvents } from './append.js';
+import { type Actor, appendEvents, type NewEvent } from './append.js';
 import { TEST_EVENT_TYPE } from './catalog.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -37,9 +37,9 @@ async function checkUrl(deps: Deps, url: string): Promise<string> {
   return check.url;
 }
 
-/** What an event records about an endpoint: never the secret. */
-function endpointState(e: WebhookEndpoint): WebhookEndpoint {
-  return { ...e };
+/** The event of a change to an endpoint (its state; the secret is never part of it). */
+function endpointEvent(type: string, e: WebhookEndpoint): NewEvent {
+  return { type, resourceType: 'Webhook', resourceId: e.id, data: e };
 }
 
 export interface EndpointInput {
@@ -72,13 +72,7 @@ export async function createEndpoint(
   const secret = newWebhookSecret();
   await deps.store.db.transaction().execute(async (trx) => {
     await insertEndpoint(trx, endpoint, secret);
-    const event = {
-      type: 'webhook.created',
-      resourceType: 'Webhook',
-      resourceId: endpoint.id,
-      data: endpointState(endpoint),
-    };
-    await appendEvents(trx, workspaceId, actor, [event], now);
+    await appendEvents(trx, workspaceId, actor, [endpointEvent('webhook.created', endpoint)], now);
   });
   return { endpoint, secret };
 }
@@ -112,13 +106,7 @@ export async function updateEndpoint(
       updatedAt: now,
     };
     await updateEndpointRow(trx, next);
-    const event = {
-      type: 'webhook.updated',
-      resourceType: 'Webhook',
-      resourceId: id,
-      data: endpointState(next),
-    };
-    await appendEvents(trx, workspaceId, actor, [event], now);
+    await appendEvents(trx, workspaceId, actor, [endpointEvent('webhook.updated', next)], now);
     return next;
   });
 }
@@ -135,13 +123,7 @@ export async function deleteEndpoint(
     if (!current) return false;
     const now = isoNow(deps.clock);
     await deleteEndpointRow(trx, workspaceId, id);
-    const event = {
-      type: 'webhook.deleted',
-      resourceType: 'Webhook',
-      resourceId: id,
-      data: endpointState(current),
-    };
-    await appendEvents(trx, workspaceId, actor, [event], now);
+    await appendEvents(trx, workspaceId, actor, [endpointEvent('webhook.deleted', current)], now);
     return true;
   });
 }

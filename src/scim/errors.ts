@@ -54,16 +54,13 @@ export const invalidSyntax = (detail: string) => new ScimError(400, 'invalidSynt
 export const noTarget = (detail: string) => new ScimError(400, 'noTarget', detail);
 export const mutability = (detail: string) => new ScimError(400, 'mutability', detail);
 export const tooMany = (detail: string) => new ScimError(400, 'tooMany', detail);
-export const invalidVersion = (detail: string) => new ScimError(400, 'invalidVers', detail);
 export const invalidCursor = (detail: string) => new ScimError(400, 'invalidCursor', detail);
-export const expiredCursor = (detail: string) => new ScimError(400, 'expiredCursor', detail);
 export const invalidCount = (detail: string) => new ScimError(400, 'invalidCount', detail);
 export const badRequest = (detail: string) => new ScimError(400, undefined, detail);
 export const unauthorized = (detail: string) =>
   new ScimError(401, undefined, detail, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail: string) => new ScimError(403, undefined, detail);
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
-export const methodNotAllowed = (detail: string) => new ScimError(405, undefined, detail);
 export const uniqueness = (detail: string) => new ScimError(409, 'uniqueness', detail);
 export const preconditionFailed = (detail: string) => new ScimError(412, undefined, detail);
 export const payloadTooLarge = (detail: string) => new ScimError(413, undefined, detail);

@@ -927,6 +927,7 @@ describe('purity and atomicity', () => {
           defaultUserContext,
         ).document,
     );
+    assert.equal(results[0]?.title, 'T');
     assert.deepEqual(results[0], results[1]);
     assert.deepEqual(results[1], results[2]);
   });

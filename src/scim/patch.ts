@@ -148,7 +148,8 @@ export function applyPatch(
 ): PatchResult {
   const notes: Notes = [];
   const operations = parsePatchRequest(body, notes);
-  const before: ScimDocument = structuredClone(target.document);
+  // `before` is only read (to tell what changed); the operations work on a deep copy of it.
+  const before: ScimDocument = { ...target.document };
   delete before[EXTERNAL_ID];
   if (target.externalId !== null) before[EXTERNAL_ID] = target.externalId;
   const state: PatchState = {

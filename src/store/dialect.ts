@@ -16,8 +16,3 @@ export function isUniqueViolation(error: unknown): boolean {
 export function supportsRowLocks(engine: Engine): boolean {
   return engine === 'postgres';
 }
-
-/** The largest number of bound parameters one statement may carry, with headroom. */
-export function maxParameters(engine: Engine): number {
-  return engine === 'postgres' ? 30_000 : 30_000;
-}

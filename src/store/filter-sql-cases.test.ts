@@ -298,7 +298,7 @@ describe('compileFilter on groups and members agrees with the evaluator', () => 
           }
         }
       }),
-      { numRuns: 15, interruptAfterTimeLimit: 15_000 },
+      { numRuns: 15, interruptAfterTimeLimit: 15_000, markInterruptAsFailure: true },
     );
   });
 });

@@ -446,7 +446,7 @@ describe('compileFilter agrees with the in-memory evaluator', () => {
         }
       }),
       // Each run reloads both databases: bound the time so that shrinking a failure stays quick.
-      { numRuns: 30, interruptAfterTimeLimit: 30_000 },
+      { numRuns: 30, interruptAfterTimeLimit: 30_000, markInterruptAsFailure: true },
     );
   });
 });

@@ -135,18 +135,11 @@ export async function decrementMemberCounts(db: Db, workspaceId: string, groupId
   }
 }
 
-export type GroupListQuery = ListQuery;
-
-/** One page of groups in id order (ids are time-ordered and immutable, so the order is stable). */
-export async function listGroupRows(db: Db, workspaceId: string, q: GroupListQuery): Promise<GroupRecord[]> {
-  return (await listGroupsKeyed(db, workspaceId, q)).map((r) => r.group);
-}
-
 /** One page of groups with each row's sort value (for cursors), in the order `q.keyset` asks. */
 export async function listGroupsKeyed(
   db: Db,
   workspaceId: string,
-  q: GroupListQuery,
+  q: ListQuery,
 ): Promise<{ group: GroupRecord; sortValue: SortValue }[]> {
   const rows = await listRows(db, 'groups', 'g', workspaceId, q);
   return rows.map(({ sort_value, ...row }) => ({

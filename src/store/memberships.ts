@@ -139,20 +139,3 @@ export async function pageMembers(
     display: r.display_name ?? r.user_name ?? null,
   }));
 }
-
-/** Whether a member belongs to a group (for tests and use cases that need one answer, not the list). */
-export async function isMember(
-  db: Db,
-  workspaceId: string,
-  groupId: string,
-  memberId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('group_members')
-    .select('member_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('group_id', '=', groupId)
-    .where('member_id', '=', memberId)
-    .executeTakeFirst();
-  return row !== undefined;
-}

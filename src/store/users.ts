@@ -169,13 +169,6 @@ export async function deleteUser(trx: Db, workspaceId: string, id: string): Prom
   return groups.map((g) => g.group_id);
 }
 
-export type { ListQuery } from './list-rows.js';
-
-/** One page of users in id order (ids are time-ordered and immutable, so the order is stable). */
-export async function listUsers(db: Db, workspaceId: string, q: ListQuery): Promise<UserRecord[]> {
-  return (await listUsersKeyed(db, workspaceId, q)).map((r) => r.user);
-}
-
 /** One page of users with each row's sort value (for cursors), in the order `q.keyset` asks. */
 export async function listUsersKeyed(
   db: Db,

@@ -9,14 +9,11 @@ export interface WorkspaceSettings {
   defaultRole: Role;
   /** Mass-deprovisioning guard (like Entra's accidental-deletion prevention). */
   deprovisionGuard: { enabled: boolean; threshold: number; windowMinutes: number };
-  /** Accept the Entra malformed enterprise URN (…:2.0User) with a note, instead of a 400. */
-  acceptMalformedEnterpriseUrn: boolean;
 }
 
 export const defaultSettings: WorkspaceSettings = {
   defaultRole: 'Viewer',
   deprovisionGuard: { enabled: true, threshold: 500, windowMinutes: 60 },
-  acceptMalformedEnterpriseUrn: true,
 };
 
 export interface Workspace {

@@ -161,6 +161,7 @@ describeEngines('webhook delivery', (engine) => {
     );
     const bIndex = rx.received.findIndex((r) => r.json.resource?.id === 'b');
     const aUpdated = rx.received.findIndex((r) => r.json.type === 'user.updated');
+    assert.ok(bIndex >= 0, 'b was delivered');
     assert.ok(bIndex < aUpdated, 'another resource is not held up');
   });
 

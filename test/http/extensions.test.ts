@@ -264,11 +264,10 @@ describeEngines('SCIM custom schema extensions', (engine) => {
       displayName: 'Eng',
       [TEAMS]: { slack: '#eng' },
     });
-    if (group.status === 201) {
-      assert.equal(group.body[TEAMS].slack, '#eng');
-      const found = await s.scim('GET', `/Groups?filter=${q('slack eq "#ENG"')}`);
-      assert.equal(found.body.totalResults, 1);
-    }
+    assert.equal(group.status, 201, group.text);
+    assert.equal(group.body[TEAMS].slack, '#eng');
+    const found = await s.scim('GET', `/Groups?filter=${q('slack eq "#ENG"')}`);
+    assert.equal(found.body.totalResults, 1);
     const removed = await deleteExtension(s.deps, s.workspace, CATALOG.toLowerCase(), admin);
     assert.equal(removed?.urn, CATALOG);
     const schemas = await s.scim('GET', '/Schemas');

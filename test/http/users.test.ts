@@ -181,7 +181,12 @@ describeEngines('SCIM Users contract', (engine) => {
     const counted = (await s.scim('GET', `/Users?count=0&filter=${encodeURIComponent('userName pr')}`)).body
       .totalResults;
     assert.equal(kept, counted);
+    const madeGroups: string[] = [];
+    for (const name of ['Count A', 'Count B', 'Count C'])
+      madeGroups.push((await s.scim('POST', '/Groups', { displayName: name })).body.id);
+    assert.equal((await s.scim('DELETE', `/Groups/${madeGroups[0]}`)).status, 204);
     const groups = (await s.scim('GET', '/Groups?count=0')).body.totalResults;
+    assert.ok(groups >= 2, String(groups));
     const groupsCounted = (
       await s.scim('GET', `/Groups?count=0&filter=${encodeURIComponent('displayName pr')}`)
     ).body.totalResults;

@@ -170,6 +170,7 @@ describeEngines('Okta', (engine) => {
   it('Okta Import: startIndex=1, 101, … pages are stable, complete and integer', async () => {
     await seedUsers(okta, 230, 'import');
     const total = (await send('GET', '/Users?startIndex=1&count=0')).body.totalResults;
+    assert.ok(total >= 230, String(total));
     const walk = async () => {
       const ids: string[] = [];
       for (let start = 1; start <= total; start += 100) {

@@ -14,7 +14,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const shots = `${root}docs/screenshots/`;
 const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI)
+if (missing && process.env.CI !== undefined)
   throw new Error(`Chromium is required in CI but ${CHROMIUM} does not exist (apt-get install -y chromium).`);
 
 /** The `skip` option of a browser suite: a local run without Chromium skips, CI fails (above). */

@@ -7,7 +7,7 @@ import {
   updateEndpoint,
   WebhookInputError,
 } from '../../events/webhooks.js';
-import { allScopes, findToken, listTokens, type Scope } from '../../store/tokens.js';
+import { allScopes, listTokens, type Scope } from '../../store/tokens.js';
 import { listDeliveries } from '../../store/webhook-deliveries.js';
 import { findEndpoint, listEndpoints } from '../../store/webhooks.js';
 import { type ApiServices, apiErrors, decodePositionCursor, defineRoute, pageOf, s } from './route.js';
@@ -110,8 +110,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: ApiServices)
     },
     async (request, reply, ctx) => {
       const { id } = request.params as { id: string };
-      if (!(await findToken(db, id, ctx.workspace.id))) throw apiErrors.notFound('Token');
-      await revokeToken(deps, id, ctx.actor, ctx.workspace.id);
+      if (!(await revokeToken(deps, id, ctx.actor, ctx.workspace.id))) throw apiErrors.notFound('Token');
       return reply.code(204).send();
     },
   );

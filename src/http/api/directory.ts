@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { effectiveRoles, parseRole, ROLES, setGroupRole } from '../../directory/roles.js';
+import { parseRole, ROLES, roleFrom, setGroupRole } from '../../directory/roles.js';
 import { mappedGroups, searchGroups, searchMembers } from '../../store/api-members.js';
 import { findGroup, type GroupRecord } from '../../store/groups.js';
 import { pageMembers } from '../../store/memberships.js';
 import { findUser, groupsOfUsers, type UserRecord } from '../../store/users.js';
+import type { Workspace } from '../../store/workspaces.js';
 import { type ApiServices, apiErrors, decodeCursor, defineRoute, pageOf, s } from './route.js';
 
 // Members, groups, roles and group-to-role mappings: what the host application reads back.
@@ -54,12 +55,23 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
   const { deps } = services;
   const db = deps.store.db;
 
-  async function renderMembers(workspaceId: string, users: UserRecord[]) {
-    const ids = users.map((u) => u.id);
-    const [roles, groups] = await Promise.all([
-      effectiveRoles(db, workspaceId, ids),
-      groupsOfUsers(db, workspaceId, ids),
-    ]);
+  async function renderMembers(workspace: Workspace, users: UserRecord[]) {
+    // The groups carry their mapped roles: the effective role needs no query of its own.
+    const groups = await groupsOfUsers(
+      db,
+      workspace.id,
+      users.map((u) => u.id),
+    );
+    const roles = new Map(
+      users.map((u) => [
+        u.id,
+        roleFrom(
+          (groups.get(u.id) ?? []).map((g) => g.role),
+          u.role,
+          workspace.settings.defaultRole,
+        ),
+      ]),
+    );
     return users.map((u) => ({
       id: u.id,
       userName: u.userName,
@@ -112,7 +124,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
         limit: q.limit,
       });
       const page = pageOf(users, q.limit, (u) => u.id);
-      return { data: await renderMembers(ctx.workspace.id, page.data), next_cursor: page.next_cursor };
+      return { data: await renderMembers(ctx.workspace, page.data), next_cursor: page.next_cursor };
     },
   );
 
@@ -132,7 +144,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, services: ApiServi
       const { id } = request.params as { id: string };
       const user = await findUser(db, deps.store.engine, ctx.workspace.id, id);
       if (!user) throw apiErrors.notFound('Member');
-      const [rendered] = await renderMembers(ctx.workspace.id, [user]);
+      const [rendered] = await renderMembers(ctx.workspace, [user]);
       return rendered;
     },
   );

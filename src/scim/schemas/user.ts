@@ -56,7 +56,13 @@ export const userSchema: SchemaDef = {
       returned: 'never',
       derived: true,
     }),
-    multiValued('emails', 'Email addresses for the user.', ['work', 'home', 'other'], {}, []),
+    // RFC 7643 §4.1.2: emails are searched by value; their values get an index (and a length cap).
+    {
+      ...multiValued('emails', 'Email addresses for the user.', ['work', 'home', 'other'], {
+        maxLength: 1024,
+      }),
+      indexedValues: true,
+    },
     multiValued('phoneNumbers', 'Phone numbers for the User, stored as sent.', [
       'work',
       'home',
@@ -125,11 +131,3 @@ export const userSchema: SchemaDef = {
     multiValued('x509Certificates', 'A list of certificates issued to the User.', [], { type: 'binary' }),
   ],
 };
-
-// RFC 7643 §4.1.2: emails are searched by value; their values get an index.
-const emails = userSchema.attributes.find((a) => a.name === 'emails');
-if (emails) {
-  emails.indexedValues = true;
-  const value = emails.subAttributes?.find((a) => a.name === 'value');
-  if (value) value.maxLength = 1024;
-}

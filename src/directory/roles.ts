@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { appendEvents } from '../events/append.js';
 import { isoNow } from '../lib/clock.js';
 import { notFound } from '../scim/errors.js';
+import { rankCase } from '../store/api-members.js';
 import { findGroup, setGroupRoleRow } from '../store/groups.js';
 import type { Db } from '../store/users.js';
 import { findWorkspace, type Role } from '../store/workspaces.js';
@@ -19,7 +20,7 @@ export function parseRole(raw: string): Role | null | undefined {
 }
 
 // The rank of a group's role in SQL (NULL for unmapped groups, which MAX ignores).
-const rankSql = sql<number>`CASE g.role WHEN 'Admin' THEN 4 WHEN 'Editor' THEN 3 WHEN 'Viewer' THEN 2 WHEN 'Guest' THEN 1 END`;
+const rankSql = rankCase(sql.ref('g.role'));
 
 /** The effective role from already-loaded group roles: the highest mapped one, else own, else default. */
 export function roleFrom(groupRoles: (string | null)[], own: string | null, fallback: Role): Role {

@@ -7,8 +7,19 @@ import { type Db, toUserRecord, type UserRecord } from './users.js';
 
 const ROLE_RANK: Record<string, number> = { Guest: 1, Viewer: 2, Editor: 3, Admin: 4 };
 
-function rankCase(column: ReturnType<typeof sql.ref>) {
+/** The rank of a role column in SQL (NULL for no or an unknown role, which MAX and COALESCE skip). */
+export function rankCase(column: ReturnType<typeof sql.ref>) {
   return sql<number>`CASE ${column} WHEN 'Admin' THEN 4 WHEN 'Editor' THEN 3 WHEN 'Viewer' THEN 2 WHEN 'Guest' THEN 1 END`;
+}
+
+/**
+ * "The member's effective role is `role`" in SQL, for `users as u`: the highest role mapped to one
+ * of their groups, else their own role, else the workspace default (as directory/roles.ts `roleFrom`).
+ */
+export function effectiveRoleIs(role: string, defaultRole: string) {
+  const groupRank = sql<number>`(SELECT MAX(${rankCase(sql.ref('g.role'))}) FROM group_members m JOIN groups g ON g.workspace_id = m.workspace_id AND g.id = m.group_id WHERE m.workspace_id = u.workspace_id AND m.member_id = u.id)`;
+  const effective = sql<number>`COALESCE(${groupRank}, ${rankCase(sql.ref('u.role'))}, ${ROLE_RANK[defaultRole] ?? 2})`;
+  return sql<boolean>`${effective} = ${ROLE_RANK[role] ?? -1}`;
 }
 
 /**
@@ -66,11 +77,7 @@ export async function searchMembers(db: Db, workspaceId: string, q: MemberSearch
       ),
     );
   }
-  if (q.role) {
-    const groupRank = sql<number>`(SELECT MAX(${rankCase(sql.ref('g.role'))}) FROM group_members m JOIN groups g ON g.workspace_id = m.workspace_id AND g.id = m.group_id WHERE m.workspace_id = u.workspace_id AND m.member_id = u.id)`;
-    const effective = sql<number>`COALESCE(${groupRank}, ${rankCase(sql.ref('u.role'))}, ${ROLE_RANK[q.defaultRole] ?? 2})`;
-    query = query.where(sql<boolean>`${effective} = ${ROLE_RANK[q.role] ?? -1}`);
-  }
+  if (q.role) query = query.where(effectiveRoleIs(q.role, q.defaultRole));
   if (q.afterId) query = query.where('u.id', '>', q.afterId);
   const rows = await query
     .orderBy('u.id')

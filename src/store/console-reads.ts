@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { containsPattern, type MemberSearch } from './api-members.js';
+import { containsPattern, effectiveRoleIs, type MemberSearch } from './api-members.js';
 import { type GroupRecord, toGroupRecord } from './groups.js';
 import { type Db, toUserRecord, type UserRecord } from './users.js';
 
@@ -15,15 +15,7 @@ function memberWhere(q: Omit<MemberSearch, 'afterId' | 'limit'>, workspaceId: st
     );
   }
   if (q.status) parts.push(sql<SqlBool>`u.active = ${q.status === 'active' ? 1 : 0}`);
-  if (q.role) {
-    // The effective role (as directory/roles.ts computes it): the highest role mapped to one of the
-    // member's groups, else the member's own role, else the workspace default.
-    parts.push(sql<SqlBool>`(case (select max(case g.role when 'Admin' then 4 when 'Editor' then 3 when 'Viewer' then 2 when 'Guest' then 1 end)
-        from group_members m join groups g on g.workspace_id = m.workspace_id and g.id = m.group_id
-        where m.workspace_id = u.workspace_id and m.member_id = u.id)
-      when 4 then 'Admin' when 3 then 'Editor' when 2 then 'Viewer' when 1 then 'Guest'
-      else coalesce(u.role, ${q.defaultRole}) end) = ${q.role}`);
-  }
+  if (q.role) parts.push(effectiveRoleIs(q.role, q.defaultRole));
   if (q.groupId) {
     parts.push(
       sql<SqlBool>`u.id in (select m.member_id from group_members m where m.workspace_id = ${workspaceId} and m.group_id = ${q.groupId})`,

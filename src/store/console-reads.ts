@@ -87,19 +87,3 @@ export async function groupsOfMember(
     .execute();
   return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
 }
-
-/** The latest change made with an API token (a SCIM write), as a fallback activity signal. */
-export async function lastTokenWrite(
-  db: Db,
-  workspaceId: string,
-): Promise<{ createdAt: string; userAgent: string | null; type: string } | undefined> {
-  const row = await db
-    .selectFrom('events')
-    .select(['created_at', 'user_agent', 'type'])
-    .where('workspace_id', '=', workspaceId)
-    .where('actor_type', '=', 'token')
-    .orderBy('position', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? { createdAt: row.created_at, userAgent: row.user_agent, type: row.type } : undefined;
-}

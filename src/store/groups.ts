@@ -5,6 +5,7 @@ import type { Engine } from './db.js';
 import { supportsRowLocks } from './dialect.js';
 import { type ListQuery, listRows } from './list-rows.js';
 import { toSortValue } from './paging.js';
+import { prepared } from './prepared.js';
 import type { GroupTable } from './tables.js';
 import type { Db } from './users.js';
 import { resourceCount } from './workspaces.js';
@@ -67,11 +68,26 @@ export async function findGroup(
   id: string,
   lock = false,
 ): Promise<GroupRecord | undefined> {
-  let q = db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
-  if (lock && supportsRowLocks(engine)) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  if (!lock || !supportsRowLocks(engine)) {
+    const [row] = await selectGroup(db, workspaceId, id);
+    return row ? toGroupRecord(row) : undefined;
+  }
+  const row = await db
+    .selectFrom('groups')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   return row ? toGroupRecord(row) : undefined;
 }
+
+// GET /Groups/{id} runs this on every call: built and compiled once, as the user lookup is.
+const selectGroup = prepared(
+  (db, workspaceId: string, id: string) =>
+    db.selectFrom('groups').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id),
+  2,
+);
 
 /**
  * Writes a group's own fields and adds `memberDelta` to its count in SQL (never a count computed in

@@ -11,7 +11,7 @@ import { queryAudit } from '../../store/events.js';
 import { findGroup } from '../../store/groups.js';
 import { pageMembers } from '../../store/memberships.js';
 import { findUser, type UserRecord } from '../../store/users.js';
-import { findWorkspace, type Workspace } from '../../store/workspaces.js';
+import type { Workspace } from '../../store/workspaces.js';
 import { badRequest, limitParam, notFoundError, param, providerFromUserAgent, session } from './context.js';
 import { registerGroupRoleRoute } from './group-role.js';
 
@@ -39,7 +39,7 @@ function memberRow(u: UserRecord, w: Workspace, roles: Map<string, string>) {
 export function registerDirectoryRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/members', async (request) => {
     const s = session(request);
-    const w = (await findWorkspace(deps.store.db, { id: s.workspace.id })) ?? s.workspace;
+    const w = s.workspace; // loaded fresh by the session check of this request
     const status = param(request.query, 'status');
     if (status && status !== 'active' && status !== 'suspended')
       throw badRequest('status is "active" or "suspended".');
@@ -79,7 +79,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: Deps): void 
 
   app.get('/members/:id', async (request) => {
     const s = session(request);
-    const w = (await findWorkspace(deps.store.db, { id: s.workspace.id })) ?? s.workspace;
+    const w = s.workspace; // loaded fresh by the session check of this request
     const id = (request.params as { id: string }).id;
     const u = await findUser(deps.store.db, deps.store.engine, w.id, id);
     if (!u) throw notFoundError('The member');

@@ -3,7 +3,7 @@ import { provisioningSummary } from '../../store/console-logs.js';
 import { providerFromUserAgent } from './context.js';
 
 export interface ProvisioningStatus {
-  source: 'provisioning-log' | 'events';
+  source: 'provisioning-log';
   lastRequestAt: string | null;
   /** The latest SCIM request: what it asked and how it was answered. */
   lastRequest?: { method: string; path: string; status: number } | null;
@@ -19,7 +19,7 @@ export async function provisioningStatus(
   deps: Deps,
   workspaceId: string,
   now: Date,
-): Promise<ProvisioningStatus | undefined> {
+): Promise<ProvisioningStatus> {
   const since = new Date(now.getTime() - DAY_MS).toISOString();
   const s = await provisioningSummary(deps.store.db, workspaceId, since);
   return {

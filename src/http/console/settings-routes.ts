@@ -2,12 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createToken, parseScopes, revokeToken } from '../../auth/tokens.js';
 import type { Deps } from '../../deps.js';
 import { confirmDeprovisions, guardStatus } from '../../directory/deprovision-guard.js';
-import { lastTokenWrite } from '../../store/console-reads.js';
 import { type ApiToken, listTokens } from '../../store/tokens.js';
-import { findWorkspace, type Role, type Workspace } from '../../store/workspaces.js';
+import type { Role, Workspace } from '../../store/workspaces.js';
 import { scimUnavailableReason, updateWorkspace, type WorkspaceInput } from '../../workspaces/workspaces.js';
 import { SCIM_PREFIX } from '../scim/plugin.js';
-import { actorOf, badRequest, notFoundError, providerFromUserAgent, requireRole } from './context.js';
+import { actorOf, badRequest, notFoundError, requireRole } from './context.js';
 import { provisioningStatus } from './provisioning-status.js';
 
 const ROLES: Role[] = ['Admin', 'Editor', 'Viewer', 'Guest'];
@@ -87,8 +86,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/scim', async (request) => {
     const s = requireRole(request, 'Admin');
-    const w = (await findWorkspace(deps.store.db, { id: s.workspace.id })) ?? s.workspace;
-    const last = await lastTokenWrite(deps.store.db, w.id);
+    const w = s.workspace; // loaded fresh by the session check of this request
     const status = await provisioningStatus(deps, w.id, deps.clock.now());
     return {
       baseUrls: {
@@ -99,13 +97,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
       plan: w.plan,
       available: w.plan === 'enterprise',
       unavailableReason: scimUnavailableReason(w),
-      status: status ?? {
-        source: 'events',
-        lastRequestAt: last?.createdAt ?? null,
-        provider: providerFromUserAgent(last?.userAgent),
-        requests24h: null,
-        errors24h: null,
-      },
+      status,
     };
   });
 
@@ -119,16 +111,14 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/workspace', async (request) => {
     const s = requireRole(request, 'Admin');
-    const w = await findWorkspace(deps.store.db, { id: s.workspace.id });
-    if (!w) throw notFoundError('The workspace');
+    const w = s.workspace; // loaded fresh by the session check of this request
     return { workspace: workspaceView(w), guard: await guardStatus(deps, w) };
   });
 
   // An Admin confirms the deprovisioning the guard held back; the identity provider's retries then go through.
   app.post('/workspace/guard/confirm', async (request) => {
     const s = requireRole(request, 'Admin');
-    const w = await findWorkspace(deps.store.db, { id: s.workspace.id });
-    if (!w) throw notFoundError('The workspace');
+    const w = s.workspace; // loaded fresh by the session check of this request
     return { guard: await confirmDeprovisions(deps, w, actorOf(request)) };
   });
 

@@ -47,16 +47,9 @@ function StatusPanel({ status }) {
           </dd>
         </div>
       </dl>
-      {status.source === 'events' ? (
-        <p className="hint">
-          Based on the latest change made with an API token; read requests and failed requests appear once the
-          provisioning log is recorded.
-        </p>
-      ) : (
-        <p className="hint">
-          Details of every request are in the <Link to="/provisioning">provisioning log</Link>.
-        </p>
-      )}
+      <p className="hint">
+        Details of every request are in the <Link to="/provisioning">provisioning log</Link>.
+      </p>
     </section>
   );
 }
